@@ -1,0 +1,160 @@
+"""The data that moves between stages: articles in, answers out. Frozen dataclasses, no behaviour beyond ids."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. ``origin`` names the file (and line) it came from, for messages."""
+
+    title: str
+    text: str
+    url: str = ""
+    source: str = ""
+    published_at: date | None = None
+    authors: tuple[str, ...] = ()
+    origin: str = ""
+
+    @property
+    def id(self) -> str:
+        """Stable id: from the URL when there is one (so an edited article keeps its id), else from the content."""
+        return _digest("url:" + self.url.strip()) if self.url.strip() else _digest("content:" + self.title + "\n" + self.text)
+
+    @property
+    def content_hash(self) -> str:
+        """Changes whenever anything we index changes; re-ingest compares it to skip unchanged articles."""
+        parts = [self.title, self.text, self.url, self.source, str(self.published_at or ""), "|".join(self.authors)]
+        return _digest("\x1f".join(parts))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of an article's text: ``article.text[start:end] == text``."""
+
+    article: Article
+    ordinal: int
+    text: str
+    start: int
+    end: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.article.id}:{self.ordinal}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk as retrieved from the index, with its article's metadata and a relevance score (higher is better)."""
+
+    chunk_id: str
+    article_id: str
+    text: str
+    title: str
+    source: str
+    url: str
+    published_at: date | None
+    authors: tuple[str, ...]
+    start: int
+    end: int
+    score: float
+    origin: str = ""  # the file the article was read from
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Source ``[number]`` of an answer: the passage it points at and the answer sentences that cite it."""
+
+    number: int
+    passage: Passage
+    cited_by: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.passage.title
+
+    @property
+    def source(self) -> str:
+        return self.passage.source
+
+    @property
+    def url(self) -> str:
+        return self.passage.url
+
+    @property
+    def published_at(self) -> date | None:
+        return self.passage.published_at
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says: text with [n] markers, the sources those markers point at, and all it retrieved."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    mode: str
+    refused: bool = False
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """An input that was skipped, and why. ``str()`` gives the one line shown to the user."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest did, for the CLI summary and for callers."""
+
+    articles_added: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    seconds: float = 0.0
+    problems: tuple[LoadProblem, ...] = field(default_factory=tuple)
+
+    @property
+    def articles_seen(self) -> int:
+        return self.articles_added + self.articles_updated + self.articles_unchanged
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks_added / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow retrieval to some sources and/or a date range (inclusive). Undated articles fail a date filter."""
+
+    sources: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def to_chroma_where(self) -> dict | None:
+        clauses: list[dict] = []
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.date_from:
+            clauses.append({"published_day": {"$gte": int(self.date_from.strftime("%Y%m%d"))}})
+        if self.date_to:
+            clauses.append({"published_day": {"$lte": int(self.date_to.strftime("%Y%m%d"))}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}

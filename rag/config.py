@@ -1,0 +1,86 @@
+"""One ``Settings`` object. Precedence: defaults < config file < environment (``NEWSRAG_*``) < explicit arguments.
+
+The config file is TOML with the same keys as the fields below, read from ``$NEWSRAG_CONFIG`` or, if that is not
+set, ``./newsrag.toml`` when it exists::
+
+    index_dir = "data/index"
+    top_k = 8
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from rag.errors import ConfigError
+
+ANSWER_MODES = ("extractive",)
+DEFAULT_CONFIG_FILE = "newsrag.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a user can tune. Validated on creation, so a bad value fails early with a clear message."""
+
+    index_dir: Path = Path("index")
+    embedding_model: str = "all-MiniLM-L6-v2"
+    chunk_tokens: int = 200
+    chunk_overlap: int = 40
+    top_k: int = 5
+    min_relevance: float = 0.3
+    mode: str = "extractive"
+    embed_batch_size: int = 32
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index_dir", Path(self.index_dir).expanduser())
+        if not 32 <= self.chunk_tokens <= 250:
+            raise ConfigError(f"chunk_tokens must be between 32 and 250 (the embedder reads 256 word pieces, two of them markers), got {self.chunk_tokens}")
+        if not 0 <= self.chunk_overlap < self.chunk_tokens // 2:
+            raise ConfigError(f"chunk_overlap must be at least 0 and below half of chunk_tokens, got {self.chunk_overlap}")
+        if not 1 <= self.top_k <= 100:
+            raise ConfigError(f"top_k must be between 1 and 100, got {self.top_k}")
+        if not -1.0 <= self.min_relevance <= 1.0:
+            raise ConfigError(f"min_relevance is a cosine similarity between -1 and 1, got {self.min_relevance}")
+        if self.mode not in ANSWER_MODES:
+            raise ConfigError(f"unknown answer mode {self.mode!r}; choose one of: {', '.join(ANSWER_MODES)}")
+        if self.embed_batch_size < 1:
+            raise ConfigError(f"embed_batch_size must be positive, got {self.embed_batch_size}")
+
+    @classmethod
+    def load(cls, config_file: str | Path | None = None, **overrides: Any) -> Settings:
+        """Build settings from every layer. ``overrides`` whose value is None are ignored (unset CLI flags)."""
+        layers: dict[str, tuple[Any, str]] = {}  # name -> (value, where it came from, for error messages)
+        path = config_file or os.environ.get("NEWSRAG_CONFIG")
+        if path is None and Path(DEFAULT_CONFIG_FILE).is_file():
+            path = DEFAULT_CONFIG_FILE
+        if path is not None:
+            layers.update({k: (v, str(path)) for k, v in _read_config_file(Path(path)).items()})
+        for field in fields(cls):
+            raw = os.environ.get(f"NEWSRAG_{field.name.upper()}")
+            if raw is not None:
+                layers[field.name] = (raw, f"NEWSRAG_{field.name.upper()}")
+        layers.update({k: (v, "argument") for k, v in overrides.items() if v is not None})
+
+        defaults = {f.name: f.default for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, (value, origin) in layers.items():
+            if name not in defaults:
+                raise ConfigError(f"{origin}: unknown setting {name!r}; known: {', '.join(defaults)}")
+            kind = type(defaults[name])
+            try:
+                values[name] = kind(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{origin}: {name} must be {kind.__name__}, got {value!r}") from None
+        return cls(**values)
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None

@@ -1,0 +1,371 @@
+"""Files, folders, globs and feeds -> ``Article``s, plus a ``LoadProblem`` for every input that could not be read.
+
+Bad input never raises: it is reported (naming the file and line) and the rest is loaded. Only a path that does
+not exist at all raises ``InputError``, before anything is read, because that is almost always a typo.
+
+>>> from rag.loaders import load
+>>> items = list(load(["seeds/"]))            # Articles and LoadProblems, in file order
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from rag.articles import Article, LoadProblem
+from rag.errors import InputError
+
+Loaded = Article | LoadProblem
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | {".json", ".jsonl", ".csv"}
+
+
+def load(paths: Iterable[str | Path]) -> Iterator[Loaded]:
+    """Yield an ``Article`` or a ``LoadProblem`` for everything under ``paths`` (files, folders, globs)."""
+    for file in resolve_paths(paths):
+        yield from load_file(file)
+
+
+def resolve_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders (recursively, hidden files skipped) and globs into a sorted, de-duplicated file list."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p.relative_to(path)))
+        elif path.is_file():
+            found = [path]
+        elif glob.has_magic(str(raw)):
+            found = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
+            if not found:
+                raise InputError(f"no files match {str(raw)!r}")
+        else:
+            raise InputError(f"no such file or directory: {str(raw)!r}")
+        files.extend(found)
+    return list(dict.fromkeys(files))
+
+
+def load_file(path: Path) -> Iterator[Loaded]:
+    """Read one file of any supported format."""
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        yield LoadProblem(str(path), f"unsupported file type {suffix or '(no extension)'!r}; "
+                                     f"expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+        return
+    try:
+        text = decode(path.read_bytes())
+    except OSError as exc:
+        yield LoadProblem(str(path), f"cannot read file: {exc.strerror or exc}")
+        return
+    except ValueError as exc:
+        yield LoadProblem(str(path), str(exc))
+        return
+    if not text.strip():
+        yield LoadProblem(str(path), "empty file")
+        return
+    yield from reader(path, text)
+
+
+def decode(data: bytes) -> str:
+    """Bytes -> text: UTF-8 (with or without BOM) or BOM-marked UTF-16. Raises ``ValueError`` saying why not."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"not valid UTF-16 text ({exc.reason} at byte {exc.start})") from None
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode, drop control characters, collapse spaces, keep paragraph breaks."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = re.sub(r"[ \t\u00a0\u200b]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def parse_date(value: Any) -> date | None:
+    """ISO dates and datetimes, RFC 822 (feeds) or None. Unparseable values give None rather than a lost article."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def make_article(record: dict[str, Any], origin: str) -> Article | str:
+    """A benchmark-style record (id, title, url, source, published_at, authors, text) -> Article, or why not."""
+    if not isinstance(record, dict):
+        return f"expected a JSON object, got {type(record).__name__}"
+    text = clean_text(str(record.get("text") or record.get("content") or record.get("body") or ""))
+    if not text:
+        return "no text (expected a non-empty 'text' field)"
+    title = clean_text(str(record.get("title") or "")) or _first_words(text)
+    authors = record.get("authors") or record.get("author") or ()
+    if isinstance(authors, str):
+        authors = [a for a in re.split(r"\s*[;,]\s*|\s+and\s+", authors) if a]
+    return Article(
+        title=title,
+        text=_drop_repeated_title(title, text),
+        url=str(record.get("url") or record.get("link") or "").strip(),
+        source=clean_text(str(record.get("source") or "")),
+        published_at=parse_date(record.get("published_at") or record.get("date") or record.get("published")),
+        authors=tuple(clean_text(str(a)) for a in authors if str(a).strip()),
+        origin=origin,
+    )
+
+
+def _load_plain(path: Path, text: str) -> Iterator[Loaded]:
+    """``.txt``/``.md``: the first non-empty line is the title, then optional ``Key: value`` header lines
+    (Source, URL, Date, Author), then the text."""
+    lines = clean_text(text).split("\n")
+    record: dict[str, Any] = {"title": lines[0].lstrip("#").strip()}
+    body_start = 1
+    for line in lines[1:]:
+        match = _HEADER.match(line)
+        if not match:
+            break
+        record[_HEADER_FIELDS[match.group(1).lower()]] = match.group(2).strip()
+        body_start += 1
+    record["text"] = "\n".join(lines[body_start:])
+    if not record["text"].strip():
+        yield LoadProblem(str(path), "only a title line, no article text")
+        return
+    yield _record_or_problem(record, str(path), path)
+
+
+_HEADER_FIELDS = {"source": "source", "url": "url", "link": "url", "date": "published_at",
+                  "published": "published_at", "published_at": "published_at", "author": "authors", "authors": "authors"}
+_HEADER = re.compile(rf"^({'|'.join(_HEADER_FIELDS)})\s*:\s*(\S.*)$", re.IGNORECASE)
+
+
+def _load_json(path: Path, text: str) -> Iterator[Loaded]:
+    """``.json``: one article object, or a list of them."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield LoadProblem(str(path), f"malformed JSON: {exc.msg}", line=exc.lineno)
+        return
+    except RecursionError:
+        yield LoadProblem(str(path), "malformed JSON: nested too deeply")
+        return
+    records = data if isinstance(data, list) else [data]
+    for index, record in enumerate(records):
+        origin = f"{path}[{index}]" if isinstance(data, list) else str(path)
+        yield _record_or_problem(record, origin, path)
+
+
+def _load_jsonl(path: Path, text: str) -> Iterator[Loaded]:
+    """``.jsonl``: one article object a line; blank lines are ignored."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield LoadProblem(str(path), f"malformed JSON: {exc.msg}", line=number)
+            continue
+        except RecursionError:
+            yield LoadProblem(str(path), "malformed JSON: nested too deeply", line=number)
+            continue
+        yield _record_or_problem(record, f"{path}:{number}", path, line=number)
+
+
+def _load_csv(path: Path, text: str) -> Iterator[Loaded]:
+    """``.csv`` with a header row naming the article fields (at least ``text``)."""
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    if not columns & {"text", "content", "body"}:
+        yield LoadProblem(str(path), f"no 'text' column (columns: {', '.join(sorted(columns)) or 'none'})")
+        return
+    try:
+        for row in reader:
+            record = {(k or "").strip().lower(): v for k, v in row.items() if isinstance(v, str)}
+            yield _record_or_problem(record, f"{path}:{reader.line_num}", path, line=reader.line_num)
+    except csv.Error as exc:
+        yield LoadProblem(str(path), f"malformed CSV: {exc}", line=reader.line_num)
+
+
+def _record_or_problem(record: Any, origin: str, path: Path, line: int | None = None) -> Loaded:
+    made = make_article(record, origin)
+    return made if isinstance(made, Article) else LoadProblem(str(path), made, line=line)
+
+
+class _HTMLText(HTMLParser):
+    """Collects visible text (block elements become paragraph breaks) and the article metadata in <head>."""
+
+    SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "iframe"}
+    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "tr",
+              "blockquote", "pre", "header", "ul", "ol", "table", "figure", "figcaption", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.title = ""
+        self.h1 = ""
+        self._skip_depth = 0
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "meta":
+            key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
+            if key and values.get("content"):
+                self.meta.setdefault(key, values["content"])
+        elif tag == "link" and "canonical" in values.get("rel", "").lower():
+            self.meta.setdefault("canonical", values.get("href", ""))
+        if tag in ("title", "h1"):
+            self._in = tag
+        if tag in self.SKIP and tag != "head":
+            self._skip_depth += 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and tag != "head" and self._skip_depth:
+            self._skip_depth -= 1
+        if tag == self._in:
+            self._in = None
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data
+            return
+        if self._in == "h1":
+            self.h1 += data
+        if not self._skip_depth:
+            self.parts.append(data.replace("\n", " "))
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML fragment or page (scripts, styles and navigation dropped)."""
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    return clean_text("".join(parser.parts))
+
+
+def _load_html(path: Path, text: str) -> Iterator[Loaded]:
+    parser = _HTMLText()
+    parser.feed(text)
+    parser.close()
+    meta = parser.meta
+    record = {
+        "title": meta.get("og:title") or parser.h1.strip() or parser.title.strip(),
+        "text": "".join(parser.parts),
+        "url": meta.get("og:url") or meta.get("canonical", ""),
+        "source": meta.get("og:site_name", ""),
+        "published_at": meta.get("article:published_time") or meta.get("date") or meta.get("datepublished"),
+        "authors": meta.get("author") or meta.get("article:author", ""),
+    }
+    yield _record_or_problem(record, str(path), path)
+
+
+def _load_feed(path: Path, text: str) -> Iterator[Loaded]:
+    """RSS 2.0 / RSS 1.0 / Atom: each item or entry is an article; the channel title is its source."""
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        root = ElementTree.fromstring(text.encode("utf-8"))
+    except DefusedXmlException as exc:
+        yield LoadProblem(str(path), f"refused unsafe XML ({type(exc).__name__})")
+        return
+    except ElementTree.ParseError as exc:
+        yield LoadProblem(str(path), f"malformed XML: {exc}")
+        return
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1].lower()
+
+    def child_text(element: Any, *names: str) -> str:
+        for name in names:
+            for child in element:
+                if local(child.tag) == name and (child.text or "").strip():
+                    return child.text.strip()
+        return ""
+
+    channel = next((e for e in root.iter() if local(e.tag) in ("channel", "feed")), root)
+    source = clean_text(child_text(channel, "title"))
+    entries = [e for e in root.iter() if local(e.tag) in ("item", "entry")]
+    if not entries:
+        yield LoadProblem(str(path), "an XML file with no RSS items or Atom entries")
+        return
+    for index, entry in enumerate(entries, start=1):
+        link = child_text(entry, "link")
+        if not link:
+            hrefs = [c.get("href", "") for c in entry if local(c.tag) == "link" and c.get("rel", "alternate") == "alternate"]
+            link = next((h for h in hrefs if h), "")
+        authors = [child_text(a, "name") or (a.text or "").strip()
+                   for a in entry if local(a.tag) in ("author", "creator")]
+        record = {
+            "title": html_to_text(child_text(entry, "title")),
+            "text": html_to_text(child_text(entry, "encoded", "content", "description", "summary")),
+            "url": link,
+            "source": source,
+            "published_at": child_text(entry, "pubdate", "published", "date", "updated"),
+            "authors": [a for a in authors if a],
+        }
+        made = make_article(record, f"{path}#{index}")
+        yield made if isinstance(made, Article) else LoadProblem(str(path), f"entry {index}: {made}")
+
+
+def _is_hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _first_words(text: str, count: int = 12) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+def _drop_repeated_title(title: str, text: str) -> str:
+    """Many scraped articles repeat their headline as the first line; keep it once (as the title)."""
+    first, _, rest = text.partition("\n")
+    return clean_text(rest) if first.strip().lstrip("#").strip() == title and rest.strip() else text
+
+
+_READERS: dict[str, Callable[[Path, str], Iterator[Loaded]]] = {
+    **{s: _load_plain for s in TEXT_SUFFIXES},
+    **{s: _load_html for s in HTML_SUFFIXES},
+    **{s: _load_feed for s in FEED_SUFFIXES},
+    ".json": _load_json,
+    ".jsonl": _load_jsonl,
+    ".csv": _load_csv,
+}

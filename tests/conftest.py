@@ -1,0 +1,43 @@
+"""Shared fixtures: the real embedding model (loaded once) and real Chroma indexes in temp folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's NEWSRAG_* environment or a newsrag.toml in the working folder."""
+    for name in list(os.environ):
+        if name.startswith("NEWSRAG_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def make_assistant(tmp_path: Path):
+    from rag import NewsAssistant
+
+    def make(**overrides) -> NewsAssistant:
+        overrides.setdefault("index_dir", tmp_path / "index")
+        return NewsAssistant(**overrides)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory):
+    """An assistant over an index of the bundled seed corpus (built once for the session; do not write to it)."""
+    from rag import NewsAssistant
+
+    assistant = NewsAssistant(index_dir=tmp_path_factory.mktemp("seeded") / "index")
+    report = assistant.ingest([SEEDS], progress=False)
+    assert report.articles_added == 1 and not report.problems
+    return assistant
