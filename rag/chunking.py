@@ -1,0 +1,66 @@
+"""``Article`` -> ``Chunk``s: sentence-aware slices of about ``chunk_tokens`` word pieces, overlapping a little.
+
+Sizes are counted with the embedding model's own tokenizer, because the model silently cuts anything past its
+limit (256 word pieces for MiniLM). Every chunk is an exact slice of the article text, so a citation can point
+at the very characters it quotes.
+
+>>> from rag.chunking import Chunker
+>>> chunks = Chunker(chunk_tokens=200, chunk_overlap=40).split(article)
+>>> assert all(article.text[c.start:c.end] == c.text for c in chunks)
+"""
+
+from __future__ import annotations
+
+import re
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from rag.articles import Article, Chunk
+from rag.embeddings import load_tokenizer
+
+# Coarse to fine: paragraphs, lines, sentence ends, clauses, words, characters.
+_SEPARATORS = [r"\n\n", r"\n", r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)])\s+", r"(?<=[;:])\s+", r"(?<=,)\s+", r"\s+", ""]
+
+
+class Chunker:
+    """Splits articles into chunks; build once, reuse for every article."""
+
+    def __init__(self, chunk_tokens: int = 200, chunk_overlap: int = 40, model: str = "all-MiniLM-L6-v2") -> None:
+        if chunk_overlap >= chunk_tokens:
+            raise ValueError(f"chunk_overlap ({chunk_overlap}) must be smaller than chunk_tokens ({chunk_tokens})")
+        tokenizer = load_tokenizer(model)
+        self._splitter = RecursiveCharacterTextSplitter(
+            chunk_size=chunk_tokens,
+            chunk_overlap=chunk_overlap,
+            length_function=lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids),
+            separators=_SEPARATORS,
+            is_separator_regex=True,
+            keep_separator="end",
+            strip_whitespace=True,
+        )
+
+    def split(self, article: Article) -> list[Chunk]:
+        """The article's chunks in order, each with its character offsets in ``article.text``."""
+        chunks: list[Chunk] = []
+        cursor = 0
+        for piece in self._splitter.split_text(article.text):
+            if not piece.strip():
+                continue
+            start = article.text.find(piece, cursor)
+            if start < 0:  # cannot happen while separators are kept; fail loudly rather than cite wrong text
+                raise RuntimeError(f"chunk not found in article text: {piece[:60]!r}")
+            chunks.append(Chunk(article=article, ordinal=len(chunks), text=piece, start=start, end=start + len(piece)))
+            cursor = start + 1
+        return chunks
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``text``; used to quote and highlight single sentences of a passage."""
+    spans = []
+    for match in re.finditer(r"[^\n]+?(?:[.!?…][\"'”’)]?(?=\s|$)|$)", text, flags=re.MULTILINE):
+        start, end = match.start(), match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        if end > start:
+            spans.append((start, end))
+    return spans

