@@ -1,0 +1,110 @@
+"""Ingest into a real Chroma index in a temp folder, with the real embedding model."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from rag.articles import Filters
+from rag.errors import InputError, StoreError
+
+from conftest import SEEDS
+
+SENTENCES = [
+    "The city council approved a new budget for public transport on Monday.",
+    "Bus fares will fall by ten percent from next spring.",
+    "Opposition members said the plan ignored rural routes.",
+    "The mayor promised a review of rural services within a year.",
+    "Unions welcomed the decision but asked for more drivers.",
+]
+
+
+def record(url: str, repeat: int = 1, **fields) -> dict:
+    return {"title": fields.pop("title", "Transit budget"), "url": url, "source": fields.pop("source", "City Paper"),
+            "published_at": fields.pop("published_at", "2024-03-04"), "text": " ".join(SENTENCES * repeat), **fields}
+
+
+def write_jsonl(path, records):
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def chunk_ids(assistant):
+    return sorted(assistant.index._collection.get()["ids"])
+
+
+def test_reingest_adds_nothing(make_assistant):
+    assistant = make_assistant()
+    first = assistant.ingest([SEEDS], progress=False)
+    assert (first.articles_added, first.articles_unchanged) == (1, 0) and first.chunks_added >= 2
+    before = chunk_ids(assistant)
+    second = assistant.ingest([SEEDS], progress=False)
+    assert (second.articles_added, second.articles_updated, second.articles_unchanged, second.chunks_added) == (0, 0, 1, 0)
+    assert chunk_ids(assistant) == before
+
+
+def test_changed_article_replaces_its_chunks(make_assistant, tmp_path):
+    assistant = make_assistant(chunk_tokens=40, chunk_overlap=5)
+    path = write_jsonl(tmp_path / "news.jsonl", [record("https://ex.com/a", repeat=4), record("https://ex.com/b", title="Other")])
+    assistant.ingest([path], progress=False)
+    long_ids = chunk_ids(assistant)
+    assert len(long_ids) > 6
+
+    write_jsonl(path, [record("https://ex.com/a", repeat=1, title="Transit budget (updated)"),
+                       record("https://ex.com/b", title="Other")])
+    report = assistant.ingest([path], progress=False)
+    assert (report.articles_updated, report.articles_unchanged) == (1, 1)
+    assert report.chunks_removed > 0
+    stats = assistant.index.stats()
+    assert stats.articles == 2
+    hits = assistant.index.search("bus fares", k=20)
+    a_hits = [h for h in hits if h.url == "https://ex.com/a"]
+    assert a_hits and all(h.title == "Transit budget (updated)" for h in a_hits)
+    assert len(chunk_ids(assistant)) == len(long_ids) - report.chunks_removed
+
+
+def test_problems_are_reported_and_the_rest_ingested(make_assistant, tmp_path):
+    (tmp_path / "good.txt").write_text("Good title\n\n" + " ".join(SENTENCES), encoding="utf-8")
+    (tmp_path / "bad.json").write_text("{oops", encoding="utf-8")
+    (tmp_path / "empty.md").write_text("", encoding="utf-8")
+    seen = []
+    report = make_assistant().ingest([tmp_path], progress=False, on_problem=seen.append)
+    assert report.articles_added == 1
+    assert sorted(p.path.rsplit("/", 1)[-1] for p in report.problems) == ["bad.json", "empty.md"]
+    assert list(report.problems) == seen
+
+
+def test_missing_path_fails_before_anything_is_written(make_assistant, tmp_path):
+    assistant = make_assistant()
+    with pytest.raises(InputError):
+        assistant.ingest([SEEDS, tmp_path / "typo"], progress=False)
+    assert assistant.index.stats().chunks == 0
+
+
+def test_filters_by_source_and_date(make_assistant, tmp_path):
+    path = write_jsonl(tmp_path / "n.jsonl", [
+        record("https://ex.com/1", source="City Paper", published_at="2024-03-04"),
+        record("https://ex.com/2", source="Wire", published_at="2024-05-01", title="Wire story"),
+        record("https://ex.com/3", source="Wire", published_at=None, title="Undated"),
+    ])
+    assistant = make_assistant()
+    assistant.ingest([path], progress=False)
+    urls = lambda f: {p.url for p in assistant.index.search("bus fares", k=10, filters=f)}  # noqa: E731
+    assert urls(None) == {"https://ex.com/1", "https://ex.com/2", "https://ex.com/3"}
+    assert urls(Filters(sources=("Wire",))) == {"https://ex.com/2", "https://ex.com/3"}
+    assert urls(Filters(date_from=date(2024, 4, 1))) == {"https://ex.com/2"}
+    assert urls(Filters(sources=("City Paper",), date_to=date(2024, 3, 4))) == {"https://ex.com/1"}
+    stats = assistant.index.stats()
+    assert (stats.articles, stats.sources, stats.oldest, stats.newest) == (3, ("City Paper", "Wire"), date(2024, 3, 4), date(2024, 5, 1))
+
+
+def test_index_refuses_another_embedding_model(make_assistant, tmp_path):
+    from rag.embeddings import resolve_model_path
+    from rag.store import NewsIndex
+
+    make_assistant().ingest([SEEDS], progress=False)
+    other = make_assistant(embedding_model=str(resolve_model_path("all-MiniLM-L6-v2")))
+    with pytest.raises(StoreError, match="was built with the embedding model 'all-MiniLM-L6-v2'"):
+        NewsIndex(tmp_path / "index", other.embeddings)
