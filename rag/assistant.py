@@ -1,0 +1,116 @@
+"""``NewsAssistant``: the Python API that ties loading, indexing, retrieval and answering together.
+
+>>> from rag import NewsAssistant
+>>> assistant = NewsAssistant(index_dir="index")
+>>> assistant.ingest(["seeds/"])
+>>> answer = assistant.ask("Where did the clashes erupt?")
+>>> print(answer.text)
+>>> for c in answer.citations:
+...     print(c.number, c.title, c.url)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from rag.articles import Answer, Filters, IngestReport, LoadProblem, Passage
+from rag.config import Settings
+from rag.errors import InputError, StoreError
+
+Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}, the format chat UIs use
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """First event of ``NewsAssistant.stream``: the passages the answer will be written from, numbered in order."""
+
+    passages: tuple[Passage, ...]
+
+
+StreamEvent = Retrieved | str | Answer
+
+
+class NewsAssistant:
+    """Answers questions about a news corpus with cited passages. Models load on first use, not on creation.
+
+    Settings come from ``settings`` (or ``Settings.load()``: config file and ``NEWSRAG_*`` environment), and any
+    keyword in ``overrides`` (e.g. ``index_dir="my-index"``, ``top_k=8``) wins over both.
+    """
+
+    def __init__(self, index_dir: str | Path | None = None, settings: Settings | None = None, **overrides: Any) -> None:
+        self.settings = settings or Settings.load(index_dir=index_dir, **overrides)
+
+    @cached_property
+    def embeddings(self):  # noqa: ANN201 - lazy: importing torch takes seconds
+        from rag.embeddings import NewsEmbeddings
+
+        return NewsEmbeddings(self.settings.embedding_model, batch_size=self.settings.embed_batch_size)
+
+    @cached_property
+    def index(self):  # noqa: ANN201
+        from rag.store import NewsIndex
+
+        return NewsIndex(self.settings.index_dir, self.embeddings)
+
+    @cached_property
+    def _chain(self):  # noqa: ANN201
+        from rag.chain import build_chain
+        from rag.extractive import ExtractiveAnswerer
+        from rag.retrieval import NewsRetriever
+
+        retriever = NewsRetriever(index=self.index, k=self.settings.top_k, min_relevance=self.settings.min_relevance)
+        return build_chain(lambda x: retriever.passages(x["query"], x["filters"]), ExtractiveAnswerer(self.embeddings))
+
+    def ingest(self, paths: Iterable[str | Path], progress: bool | None = None,
+               on_problem: Callable[[LoadProblem], None] | None = None) -> IngestReport:
+        """Add files, folders or globs to the index; unchanged articles are skipped, changed ones replaced."""
+        from rag.chunking import Chunker
+        from rag.ingest import ingest
+
+        chunker = Chunker(self.settings.chunk_tokens, self.settings.chunk_overlap, self.settings.embedding_model)
+        return ingest(paths, self.index, chunker, progress=progress, on_problem=on_problem)
+
+    def ask(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None) -> Answer:
+        """Answer ``question`` from the index, citing the passages used. Refuses when nothing relevant is found."""
+        answer = None
+        for event in self.stream(question, history=history, filters=filters):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None  # stream always ends with an Answer
+        return answer
+
+    def stream(self, question: str, history: Sequence[Message] | None = None,
+               filters: Filters | None = None) -> Iterator[StreamEvent]:
+        """Yield ``Retrieved`` (the sources), then text pieces (``str``) as written, then the final ``Answer``
+        whose text has only valid, renumbered citations (it may differ from the streamed pieces)."""
+        from rag.chain import cite
+
+        question = " ".join((question or "").split())
+        if not question:
+            raise InputError("the question is empty")
+        if self.index.stats().chunks == 0:
+            raise StoreError(f"the index at {self.settings.index_dir} is empty: add articles first "
+                             "(newsrag ingest PATH, or NewsAssistant.ingest)")
+        inputs = {"question": question, "query": standalone_query(question, history), "filters": filters}
+        passages: list[Passage] = []
+        text = ""
+        for update in self._chain.stream(inputs):
+            if "passages" in update:
+                passages = update["passages"]
+                yield Retrieved(tuple(passages))
+            if "text" in update:
+                text += update["text"]
+                yield update["text"]
+        yield cite(question, text, passages, mode=self.settings.mode)
+
+
+def standalone_query(question: str, history: Sequence[Message] | None) -> str:
+    """The retrieval query for a follow-up: the previous question joined to this one, so "Where did he flee?"
+    after a question about Assad still finds Assad. Plain concatenation needs no model and works for dense
+    retrieval; an LLM-written rewrite can replace it where an LLM is configured."""
+    previous = [m.get("content", "") for m in history or () if m.get("role") == "user"]
+    return f"{previous[-1]} {question}" if previous else question

@@ -1,0 +1,66 @@
+"""End to end through the Python API: the seed corpus in a real index, real embeddings, extractive answers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from rag import Answer, InputError, NewsAssistant, Retrieved, StoreError
+
+from conftest import ROOT
+
+
+def test_cited_answer_about_the_seed_article(seeded):
+    answer = seeded.ask("Where did the clashes erupt?")
+    assert not answer.refused
+    assert "[1]" in answer.text and "Nayrab refugee camp" in answer.text
+    [citation] = answer.citations
+    assert citation.number == 1
+    assert citation.title == "Clashes Erupt in Aleppo as Syria Nears Brink of Internal Conflict"
+    assert citation.passage.origin.endswith("000_3424cc2725251ae5.txt")
+    assert "Nayrab" in citation.passage.text and citation.cited_by
+    article_text = open(citation.passage.origin, encoding="utf-8").read()
+    assert citation.passage.text in article_text  # the quoted passage is the article's own words
+
+
+def test_questions_the_corpus_cannot_answer_are_refused(seeded):
+    for question in ("What is a good recipe for banana bread?", "Who won the 1998 football World Cup?"):
+        answer = seeded.ask(question)
+        assert answer.refused and answer.citations == () and "do not cover" in answer.text
+
+
+def test_stream_yields_sources_then_text_then_the_checked_answer(seeded):
+    events = list(seeded.stream("Where did Assad and his family flee?"))
+    assert isinstance(events[0], Retrieved) and events[0].passages
+    assert isinstance(events[-1], Answer)
+    streamed = "".join(e for e in events if isinstance(e, str))
+    assert "Russia" in streamed and events[-1].text == streamed.strip()
+
+
+def test_follow_up_uses_the_conversation(seeded):
+    history = [{"role": "user", "content": "What happened to Bashar al-Assad?"},
+               {"role": "assistant", "content": "He fled the country [1]."}]
+    alone = seeded.ask("Where did he go?")
+    follow_up = seeded.ask("Where did he go?", history=history)
+    assert alone.refused  # on its own the question is about nothing
+    assert not follow_up.refused and "Russia" in follow_up.text
+
+
+def test_bad_questions_and_empty_index(seeded, make_assistant):
+    with pytest.raises(InputError, match="empty"):
+        seeded.ask("   ")
+    with pytest.raises(StoreError, match="is empty: add articles first"):
+        make_assistant().ask("Where did the clashes erupt?")
+
+
+def test_import_is_light():
+    code = "import sys, rag; heavy = {'torch', 'chromadb', 'gradio', 'sentence_transformers'} & set(sys.modules); print(sorted(heavy))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_settings_reach_the_assistant(tmp_path):
+    assistant = NewsAssistant(index_dir=tmp_path / "i", top_k=2)
+    assert assistant.settings.top_k == 2 and assistant.settings.index_dir == tmp_path / "i"

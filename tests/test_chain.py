@@ -1,0 +1,47 @@
+"""Citation checking and the chain's routing, with hand-made passages (no model needed)."""
+
+from __future__ import annotations
+
+from rag.articles import Passage
+from rag.chain import NOT_COVERED, build_chain, cite, split_answer
+
+
+def passage(n: int) -> Passage:
+    return Passage(chunk_id=f"a{n}:0", article_id=f"a{n}", text=f"Passage {n} text.", title=f"Title {n}",
+                   source="Wire", url=f"https://ex.com/{n}", published_at=None, authors=(), start=0, end=16, score=0.5)
+
+
+def test_only_cited_sources_are_listed_and_invalid_numbers_dropped():
+    passages = [passage(1), passage(2), passage(3)]
+    answer = cite("q?", "Fighting broke out [2]. It spread north [7][2, 9]. Talks failed [3].", passages, "test")
+    assert answer.text == "Fighting broke out [2]. It spread north [2]. Talks failed [3]."
+    assert [c.number for c in answer.citations] == [2, 3]
+    assert [c.url for c in answer.citations] == ["https://ex.com/2", "https://ex.com/3"]
+    assert answer.citations[0].cited_by == ("Fighting broke out [2].", "It spread north [2].")
+    assert answer.passages == tuple(passages) and not answer.refused
+
+
+def test_no_passages_is_a_refusal():
+    answer = cite("q?", "", [], "test")
+    assert answer.refused and answer.text == NOT_COVERED and answer.citations == ()
+
+
+def test_answer_sentences_keep_their_trailing_markers():
+    assert split_answer("One thing. [1] Another [2]. Last. [1][3]") == ["One thing. [1]", "Another [2].", "Last. [1][3]"]
+
+
+def test_chain_streams_passages_then_text_and_refuses_without_calling_the_answerer():
+    calls = []
+
+    def answerer(question, passages):
+        calls.append(question)
+        return f"Answer from {len(passages)} passages [1]."
+
+    chain = build_chain(lambda x: [passage(1)] if "news" in x["question"] else [], answerer)
+    updates = list(chain.stream({"question": "news?"}))
+    keys = [next(iter(u)) for u in updates if "question" not in u]
+    assert keys == ["passages", "text"]
+    assert chain.invoke({"question": "news?"})["text"] == "Answer from 1 passages [1]."
+    calls.clear()
+    assert chain.invoke({"question": "weather?"})["text"] == NOT_COVERED
+    assert calls == []
