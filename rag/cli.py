@@ -1,0 +1,167 @@
+"""The ``newsrag`` command: ingest articles, ask questions, inspect the index.
+
+Every failure a user can cause prints one line (``newsrag: error: …``) and exits non-zero; no stack traces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from rag.articles import Answer, Filters
+from rag.errors import NewsragError
+
+EXAMPLES = """examples:
+  newsrag ingest seeds/                       index the bundled corpus
+  newsrag ingest 'feeds/**/*.xml' news.jsonl  files, folders and globs
+  newsrag ask "Where did the clashes erupt?"
+  newsrag ask --json --since 2024-01-01 "What happened in Aleppo?"
+  newsrag stats
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index", metavar="DIR", help="index folder (default: $NEWSRAG_INDEX or ./index)")
+    common.add_argument("--config", metavar="FILE", help="TOML settings file (default: $NEWSRAG_CONFIG or ./newsrag.toml)")
+
+    parser = argparse.ArgumentParser(
+        prog="newsrag", description="Answer questions about a news corpus, citing the articles.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest", parents=[common], help="add articles to the index",
+        description="Add articles to the index: .txt .md .html .json .jsonl .csv and RSS/Atom (.xml .rss .atom) "
+                    "files, folders (recursively) or globs. Unchanged articles are skipped, changed ones replaced; "
+                    "unreadable inputs are reported and skipped.")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or glob")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question with cited sources",
+                              description="Answer a question from the indexed articles, citing them as [n].")
+    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument("-k", "--top-k", type=int, help="passages to retrieve (default 5)")
+    ask.add_argument("--source", action="append", default=[], metavar="NAME",
+                     help="only articles from this source (repeatable)")
+    ask.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only articles published on or after")
+    ask.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="only articles published on or before")
+    ask.add_argument("--json", action="store_true", help="print the answer, citations and passages as JSON")
+
+    stats = commands.add_parser("stats", parents=[common], help="show what the index holds")
+    stats.add_argument("--json", action="store_true", help="print as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except NewsragError as exc:
+        print(f"newsrag: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsrag: interrupted", file=sys.stderr)
+        return 130
+
+
+def _assistant(args: argparse.Namespace, **overrides: Any):  # noqa: ANN202
+    from rag.assistant import NewsAssistant
+    from rag.config import Settings
+
+    return NewsAssistant(settings=Settings.load(args.config, index_dir=args.index, **overrides))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    report = assistant.ingest(args.paths, progress=False if args.quiet or args.json else None,
+                              on_problem=None if args.json else lambda p: print(f"skipped {p}", file=sys.stderr))
+    if args.json:
+        print(_to_json({**asdict(report), "problems": [str(p) for p in report.problems],
+                        "chunks_per_second": round(report.chunks_per_second, 1)}))
+    else:
+        changed = report.articles_added + report.articles_updated
+        line = (f"{report.articles_seen} articles read: {report.articles_added} new, {report.articles_updated} "
+                f"updated, {report.articles_unchanged} unchanged; {report.chunks_added} chunks added")
+        if changed:
+            line += f" in {report.seconds:.1f}s ({report.chunks_per_second:.1f} chunks/s)"
+        else:
+            line += " (nothing new to index)"
+        if report.problems:
+            line += f"; {len(report.problems)} input(s) skipped"
+        print(line + f". Index: {assistant.settings.index_dir}")
+    return 1 if report.problems and not report.articles_seen else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from rag.assistant import Retrieved
+
+    assistant = _assistant(args, top_k=args.top_k)
+    filters = Filters(tuple(args.source), args.since, args.until) if (args.source or args.since or args.until) else None
+    if args.json:
+        print(_to_json(_answer_dict(assistant.ask(args.question, filters=filters))))
+        return 0
+    streamed = ""
+    answer = None
+    for event in assistant.stream(args.question, filters=filters):
+        if isinstance(event, str):
+            streamed += event
+            print(event, end="", flush=True)
+        elif isinstance(event, Answer):
+            answer = event
+        elif isinstance(event, Retrieved):
+            pass
+    assert answer is not None
+    if answer.text != streamed.strip():  # the citation check dropped an invalid marker: show the checked text
+        print("\n\n" + answer.text, end="")
+    print()
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            meta = ", ".join(x for x in (c.source, c.published_at.isoformat() if c.published_at else "") if x)
+            print(f"  [{c.number}] {c.title}" + (f" — {meta}" if meta else ""))
+            if c.url or c.passage.origin:
+                print(f"      {c.url or c.passage.origin}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = _assistant(args).index.stats()
+    if args.json:
+        print(_to_json(asdict(stats)))
+        return 0
+    span = f"{stats.oldest} to {stats.newest}" if stats.oldest else "no dated articles"
+    print(f"index:     {stats.path}\narticles:  {stats.articles}\nchunks:    {stats.chunks}\n"
+          f"sources:   {len(stats.sources)}{': ' + ', '.join(stats.sources[:10]) if stats.sources else ''}"
+          f"{' …' if len(stats.sources) > 10 else ''}\ndates:     {span}\nembedder:  {stats.embedding_model}")
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats}
+
+
+def _answer_dict(answer: Answer) -> dict[str, Any]:
+    data = asdict(answer)
+    for citation in data["citations"]:  # flatten: a citation reads as its number plus its passage's fields
+        citation.update(citation.pop("passage"))
+    return data
+
+
+def _to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=lambda o: o.isoformat() if isinstance(o, date) else str(o))
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

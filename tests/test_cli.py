@@ -1,0 +1,70 @@
+"""The ``newsrag`` command, run in-process (same code path as the console script) and once as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from rag.cli import main
+
+from conftest import ROOT, SEEDS
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ingest_ask_stats_and_reingest(capsys, tmp_path):
+    index = str(tmp_path / "index")
+    code, out, _ = run(capsys, "ingest", "--index", index, str(SEEDS))
+    assert code == 0 and "1 new" in out and "chunks/s" in out
+
+    code, out, _ = run(capsys, "ingest", "--index", index, str(SEEDS))
+    assert code == 0 and "0 chunks added" in out and "nothing new" in out
+
+    code, out, _ = run(capsys, "ask", "--index", index, "Where did the clashes erupt?")
+    assert code == 0
+    answer, sources = out.split("\nSources:\n")
+    assert "[1]" in answer and "Nayrab refugee camp" in answer
+    assert "[1] Clashes Erupt in Aleppo as Syria Nears Brink of Internal Conflict" in sources
+
+    code, out, _ = run(capsys, "ask", "--index", index, "--json", "Where did the clashes erupt?")
+    data = json.loads(out)
+    assert data["citations"][0]["number"] == 1 and "Nayrab" in data["citations"][0]["text"]
+
+    code, out, _ = run(capsys, "stats", "--index", index, "--json")
+    assert json.loads(out)["articles"] == 1
+
+
+def test_env_sets_the_index(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSRAG_INDEX_DIR", str(tmp_path / "from-env"))
+    assert run(capsys, "ingest", "--quiet", str(SEEDS))[0] == 0
+    assert (tmp_path / "from-env" / "chroma.sqlite3").exists()
+
+
+def test_bad_input_gives_one_line_and_nonzero_exit(capsys, tmp_path):
+    code, _, err = run(capsys, "ingest", "--index", str(tmp_path / "i"), str(tmp_path / "missing"))
+    assert code == 1 and err.strip().startswith("newsrag: error: no such file or directory") and len(err.strip().splitlines()) == 1
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{nope\n", encoding="utf-8")
+    code, out, err = run(capsys, "ingest", "--index", str(tmp_path / "i"), str(bad))
+    assert code == 1 and f"skipped {bad}:1: malformed JSON" in err and "1 input(s) skipped" in out
+
+    code, _, err = run(capsys, "ask", "--index", str(tmp_path / "empty"), "anything?")
+    assert code == 1 and "is empty" in err
+
+    code, _, err = run(capsys, "ask", "--index", str(tmp_path / "i"), "--top-k", "0", "q")
+    assert code == 1 and "top_k must be between 1 and 100" in err
+
+
+def test_console_script_help_without_traceback():
+    exe = ROOT / ".venv" / "bin" / "newsrag"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "rag"]
+    result = subprocess.run([*command, "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and "ingest" in result.stdout and "ask" in result.stdout
+    result = subprocess.run([*command, "ask"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "question" in result.stderr
