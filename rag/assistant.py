@@ -15,11 +15,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.articles import Answer, Filters, IngestReport, LoadProblem, Passage
 from rag.config import Settings
 from rag.errors import InputError, StoreError
+
+if TYPE_CHECKING:
+    from rag.store import IndexStats
 
 Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}, the format chat UIs use
 
@@ -74,6 +77,13 @@ class NewsAssistant:
         chunker = Chunker(self.settings.chunk_tokens, self.settings.chunk_overlap, self.settings.embedding_model)
         return ingest(paths, self.index, chunker, progress=progress, on_problem=on_problem)
 
+    def stats(self) -> IndexStats:
+        """What the index holds. Reading a folder that holds no index yet is an error, not a new empty index."""
+        if not (self.settings.index_dir / "chroma.sqlite3").is_file():
+            raise StoreError(f"no index at {self.settings.index_dir} yet: build one with newsrag ingest PATH "
+                             "(or NewsAssistant.ingest), or point --index / NEWSRAG_INDEX_DIR at an existing one")
+        return self.index.stats()
+
     def ask(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None) -> Answer:
         """Answer ``question`` from the index, citing the passages used. Refuses when nothing relevant is found."""
         answer = None
@@ -92,7 +102,7 @@ class NewsAssistant:
         question = " ".join((question or "").split())
         if not question:
             raise InputError("the question is empty")
-        if self.index.stats().chunks == 0:
+        if self.stats().chunks == 0:
             raise StoreError(f"the index at {self.settings.index_dir} is empty: add articles first "
                              "(newsrag ingest PATH, or NewsAssistant.ingest)")
         inputs = {"question": question, "query": standalone_query(question, history), "filters": filters}

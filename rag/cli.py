@@ -131,7 +131,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = _assistant(args).index.stats()
+    stats = _assistant(args).stats()
     if args.json:
         print(_to_json(asdict(stats)))
         return 0

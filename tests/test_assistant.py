@@ -51,8 +51,12 @@ def test_follow_up_uses_the_conversation(seeded):
 def test_bad_questions_and_empty_index(seeded, make_assistant):
     with pytest.raises(InputError, match="empty"):
         seeded.ask("   ")
-    with pytest.raises(StoreError, match="is empty: add articles first"):
+    with pytest.raises(StoreError, match="no index at"):
         make_assistant().ask("Where did the clashes erupt?")
+    empty = make_assistant()
+    empty.index  # creates an empty store, as an ingest of nothing would
+    with pytest.raises(StoreError, match="is empty: add articles first"):
+        empty.ask("Where did the clashes erupt?")
 
 
 def test_import_is_light():

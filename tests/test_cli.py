@@ -54,8 +54,8 @@ def test_bad_input_gives_one_line_and_nonzero_exit(capsys, tmp_path):
     code, out, err = run(capsys, "ingest", "--index", str(tmp_path / "i"), str(bad))
     assert code == 1 and f"skipped {bad}:1: malformed JSON" in err and "1 input(s) skipped" in out
 
-    code, _, err = run(capsys, "ask", "--index", str(tmp_path / "empty"), "anything?")
-    assert code == 1 and "is empty" in err
+    code, _, err = run(capsys, "ask", "--index", str(tmp_path / "nowhere"), "anything?")
+    assert code == 1 and "no index at" in err and not (tmp_path / "nowhere").exists()
 
     code, _, err = run(capsys, "ask", "--index", str(tmp_path / "i"), "--top-k", "0", "q")
     assert code == 1 and "top_k must be between 1 and 100" in err
