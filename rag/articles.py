@@ -103,6 +103,7 @@ class Answer:
     passages: tuple[Passage, ...]
     mode: str
     refused: bool = False
+    short_answer: str = ""  # the phrase that answers the question (a name, place, date, number); "" if refused
 
 
 @dataclass(frozen=True)
@@ -141,20 +142,32 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class Filters:
-    """Narrow retrieval to some sources and/or a date range (inclusive). Undated articles fail a date filter."""
+    """Narrow retrieval to some sources and/or a date range (inclusive; undated articles fail a date range).
+
+    ``as_of`` asks the question as it stood on that day: articles published later are ignored, undated ones kept.
+    """
 
     sources: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    as_of: date | None = None
 
     def to_chroma_where(self) -> dict | None:
         clauses: list[dict] = []
         if self.sources:
             clauses.append({"source": {"$in": list(self.sources)}})
         if self.date_from:
-            clauses.append({"published_day": {"$gte": int(self.date_from.strftime("%Y%m%d"))}})
+            clauses.append({"published_day": {"$gte": day_number(self.date_from)}})
         if self.date_to:
-            clauses.append({"published_day": {"$lte": int(self.date_to.strftime("%Y%m%d"))}})
+            clauses.append({"published_day": {"$lte": day_number(self.date_to)}})
+            clauses.append({"published_day": {"$gt": 0}})
+        if self.as_of:
+            clauses.append({"published_day": {"$lte": day_number(self.as_of)}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def day_number(day: date | None) -> int:
+    """A date as the integer YYYYMMDD (0 for none), so Chroma can compare dates with $gte / $lte."""
+    return int(day.strftime("%Y%m%d")) if day else 0

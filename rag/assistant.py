@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,20 +85,23 @@ class NewsAssistant:
                              "(or NewsAssistant.ingest), or point --index / NEWSRAG_INDEX_DIR at an existing one")
         return self.index.stats()
 
-    def ask(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None) -> Answer:
-        """Answer ``question`` from the index, citing the passages used. Refuses when nothing relevant is found."""
+    def ask(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None,
+            as_of: date | None = None) -> Answer:
+        """Answer ``question`` from the index, citing the passages used. Refuses when nothing relevant is found.
+        ``as_of`` answers as of that day: articles published after it are ignored."""
         answer = None
-        for event in self.stream(question, history=history, filters=filters):
+        for event in self.stream(question, history=history, filters=filters, as_of=as_of):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None  # stream always ends with an Answer
         return answer
 
-    def stream(self, question: str, history: Sequence[Message] | None = None,
-               filters: Filters | None = None) -> Iterator[StreamEvent]:
+    def stream(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None,
+               as_of: date | None = None) -> Iterator[StreamEvent]:
         """Yield ``Retrieved`` (the sources), then text pieces (``str``) as written, then the final ``Answer``
         whose text has only valid, renumbered citations (it may differ from the streamed pieces)."""
-        from rag.chain import cite
+        from rag.chain import cite, split_answer
+        from rag.short_answer import short_answer
 
         question = " ".join((question or "").split())
         if not question:
@@ -105,6 +109,8 @@ class NewsAssistant:
         if self.stats().chunks == 0:
             raise StoreError(f"the index at {self.settings.index_dir} is empty: add articles first "
                              "(newsrag ingest PATH, or NewsAssistant.ingest)")
+        if as_of:
+            filters = replace(filters or Filters(), as_of=as_of)
         inputs = {"question": question, "query": standalone_query(question, history), "filters": filters}
         passages: list[Passage] = []
         text = ""
@@ -115,7 +121,10 @@ class NewsAssistant:
             if "text" in update:
                 text += update["text"]
                 yield update["text"]
-        yield cite(question, text, passages, mode=self.settings.mode)
+        answer = cite(question, text, passages, mode=self.settings.mode)
+        if not answer.refused:
+            answer = replace(answer, short_answer=short_answer(question, split_answer(answer.text)[0]))
+        yield answer
 
 
 def standalone_query(question: str, history: Sequence[Message] | None) -> str:

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rag.articles import Chunk, Filters, Passage
+from rag.articles import Chunk, Filters, Passage, day_number
 from rag.embeddings import NewsEmbeddings
 from rag.errors import StoreError
 
@@ -126,8 +126,7 @@ def _metadata(chunk: Chunk, chunk_count: int) -> dict[str, Any]:
         "authors": "; ".join(article.authors),
         "published_at": article.published_at.isoformat() if article.published_at else "",
     }
-    if article.published_at:  # numeric, so Chroma can filter date ranges with $gte / $lte
-        meta["published_day"] = int(article.published_at.strftime("%Y%m%d"))
+    meta["published_day"] = day_number(article.published_at)  # numeric, for date-range filters
     if chunk.ordinal == 0:
         meta["content_hash"] = article.content_hash
         meta["chunk_count"] = chunk_count

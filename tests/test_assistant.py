@@ -16,6 +16,7 @@ def test_cited_answer_about_the_seed_article(seeded):
     answer = seeded.ask("Where did the clashes erupt?")
     assert not answer.refused
     assert "[1]" in answer.text and "Nayrab refugee camp" in answer.text
+    assert answer.short_answer == "Aleppo"
     [citation] = answer.citations
     assert citation.number == 1
     assert citation.title == "Clashes Erupt in Aleppo as Syria Nears Brink of Internal Conflict"
@@ -29,6 +30,7 @@ def test_questions_the_corpus_cannot_answer_are_refused(seeded):
     for question in ("What is a good recipe for banana bread?", "Who won the 1998 football World Cup?"):
         answer = seeded.ask(question)
         assert answer.refused and answer.citations == () and "do not cover" in answer.text
+        assert answer.short_answer == ""
 
 
 def test_stream_yields_sources_then_text_then_the_checked_answer(seeded):

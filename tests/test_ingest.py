@@ -108,3 +108,17 @@ def test_index_refuses_another_embedding_model(make_assistant, tmp_path):
     other = make_assistant(embedding_model=str(resolve_model_path("all-MiniLM-L6-v2")))
     with pytest.raises(StoreError, match="was built with the embedding model 'all-MiniLM-L6-v2'"):
         NewsIndex(tmp_path / "index", other.embeddings)
+
+
+def test_as_of_ignores_later_articles_but_keeps_undated_ones(make_assistant, tmp_path):
+    path = write_jsonl(tmp_path / "n.jsonl", [
+        record("https://ex.com/early", published_at="2024-03-04"),
+        record("https://ex.com/late", published_at="2024-05-01", title="Later story"),
+        record("https://ex.com/undated", published_at=None, title="Undated"),
+    ])
+    assistant = make_assistant()
+    assistant.ingest([path], progress=False)
+    found = {p.url for p in assistant.index.search("bus fares", k=10, filters=Filters(as_of=date(2024, 4, 1)))}
+    assert found == {"https://ex.com/early", "https://ex.com/undated"}
+    answer = assistant.ask("How much will bus fares fall?", as_of=date(2024, 4, 1))
+    assert {p.url for p in answer.passages} <= {"https://ex.com/early", "https://ex.com/undated"}
