@@ -10,10 +10,11 @@ import json
 import sys
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rag.articles import Answer, Filters
-from rag.errors import NewsragError
+from rag.errors import InputError, NewsragError
 
 EXAMPLES = """examples:
   newsrag ingest seeds/                       index the bundled corpus
@@ -21,6 +22,7 @@ EXAMPLES = """examples:
   newsrag ask "Where did the clashes erupt?"
   newsrag ask --json --since 2024-01-01 "What happened in Aleppo?"
   newsrag stats
+  newsrag eval --dataset eval/gold/seeds      score answers against a gold Q&A set
 """
 
 
@@ -55,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", parents=[common], help="show what the index holds")
     stats.add_argument("--json", action="store_true", help="print as JSON")
+
+    evaluate = commands.add_parser(
+        "eval", parents=[common], help="score retrieval, answers and speed on a gold Q&A set",
+        description="Evaluate on a dataset folder (corpus.jsonl, questions.jsonl, optional baselines/*.jsonl). "
+                    "The corpus index is cached by content hash (--cache), so a second run embeds nothing. "
+                    "Writes report.json, report.md, questions.csv and PNG plots to --out.")
+    evaluate.add_argument("--dataset", required=True, metavar="DIR", help="e.g. eval/gold/seeds")
+    evaluate.add_argument("--out", metavar="DIR", help="report folder (default: eval/reports/<dataset name>)")
+    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
+    evaluate.add_argument("--mode", help="answer mode (default: the configured one)")
+    evaluate.add_argument("--cache", default="eval/.cache", metavar="DIR", help="where corpus indexes are cached")
+    evaluate.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
 
@@ -142,7 +156,29 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats}
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.harness import run_eval
+    from rag.config import Settings
+
+    if args.limit is not None and args.limit < 1:
+        raise InputError(f"--limit must be at least 1, got {args.limit}")
+    out = args.out or f"eval/reports/{Path(args.dataset).resolve().name}"
+    report = run_eval(args.dataset, out_dir=out, limit=args.limit, mode=args.mode, cache_dir=args.cache,
+                      progress=False if args.quiet else None, settings=Settings.load(args.config, index_dir=args.index))
+    retrieval, answers, speed = report["retrieval"], report["answers"], report["speed"]
+    f = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+    print(f"{report['dataset']}: {report['n_questions']} questions, {report['mode']} mode\n"
+          f"  retrieval  hit@5 {f(retrieval['hit@5'])}  mrr {f(retrieval['mrr'])}  "
+          f"answer recall@1/5/10 {f(retrieval['answer_recall@1'])} / {f(retrieval['answer_recall@5'])} / "
+          f"{f(retrieval['answer_recall@10'])}\n"
+          f"  answers    EM {f(answers['em'])}  F1 {f(answers['f1'])}  refusals {f(answers['refusal_rate'])}  "
+          f"citation precision {f(answers['citation_precision'])}\n"
+          f"  speed      retrieval p50 {speed['retrieval_ms_p50']} ms  answer p50 {speed['answer_ms_p50']} ms\n"
+          f"report: {out}/report.md")
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "eval": cmd_eval}
 
 
 def _answer_dict(answer: Answer) -> dict[str, Any]:

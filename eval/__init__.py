@@ -1,0 +1,1 @@
+"""The evaluation harness: ``newsrag eval --dataset DIR`` scores retrieval, answers and speed on gold Q&A."""

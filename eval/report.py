@@ -1,0 +1,148 @@
+"""Writes an evaluation's files: report.json (fixed keys), report.md (tables), questions.csv, PNG plots."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eval.harness import QuestionResult
+
+PLOTS = {"recall": "recall_at_k.png", "f1": "f1_vs_baselines.png", "latency": "latency.png"}
+
+
+def write_report(report: dict[str, Any], results: list[QuestionResult], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    _write_csv(results, out / "questions.csv")
+    _plot(report, results, out)
+    (out / "report.md").write_text(_markdown(report, results), encoding="utf-8")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def _write_csv(results: list[QuestionResult], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", "question", "gold", "ours", "em", "f1", "refused", "hit_rank", "answer_rank",
+                         "cited_urls", "answer_text"])
+        for r in results:
+            writer.writerow([r.question.id, r.question.question, r.question.answer or "", r.answer.short_answer,
+                             "" if r.em is None else r.em, "" if r.f1 is None else round(r.f1, 3),
+                             int(r.answer.refused), r.gold_rank or "", r.answer_rank or "", " ".join(r.cited_urls),
+                             r.answer.text])
+
+
+def _fmt(value: Any) -> str:
+    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _markdown(report: dict[str, Any], results: list[QuestionResult]) -> str:
+    retrieval, answers, speed = report["retrieval"], report["answers"], report["speed"]
+    unanswerable = [r for r in results if r.question.answer is None]
+    wrongly_refused = sum(r.answer.refused for r in results if r.question.answer is not None)
+    with_gold = sum(1 for r in results if r.question.gold_urls)
+    lines = [
+        f"# Evaluation: {report['dataset']} ({report['mode']} mode)",
+        "",
+        f"{report['n_questions']} questions, run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}.",
+        "",
+        "## Retrieval (raw top-10 ranking)",
+        "",
+        "| metric | @1 | @5 | @10 |",
+        "|---|---|---|---|",
+        f"| gold article hit ({with_gold} questions with gold URLs) | {_fmt(retrieval['hit@1'])} | "
+        f"{_fmt(retrieval['hit@5'])} | {_fmt(retrieval['hit@10'])} |",
+        f"| answer recall (answer string in a passage) | {_fmt(retrieval['answer_recall@1'])} | "
+        f"{_fmt(retrieval['answer_recall@5'])} | {_fmt(retrieval['answer_recall@10'])} |",
+        "",
+        f"MRR (gold articles): {_fmt(retrieval['mrr'])}",
+        "",
+        "## Answers",
+        "",
+        "| system | EM | F1 |",
+        "|---|---|---|",
+        f"| **newsrag ({report['mode']})** | **{_fmt(answers['em'])}** | **{_fmt(answers['f1'])}** |",
+        *[f"| {name} | {_fmt(b['em'])} | {_fmt(b['f1'])} |" for name, b in sorted(report["baselines"].items())],
+        "",
+        f"- refusal rate: {_fmt(answers['refusal_rate'])} ({wrongly_refused} answerable questions refused"
+        + (f"; {sum(r.answer.refused for r in unanswerable)} of {len(unanswerable)} unanswerable ones refused, as they should be)"
+           if unanswerable else ")"),
+        f"- citation precision (cited sources that are gold articles): {_fmt(answers['citation_precision'])}",
+        "",
+        "## Speed",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| ingest (chunks/s, when the index was built) | {_fmt(speed['ingest_chunks_per_s'])} |",
+        f"| retrieval p50 / p95 (ms) | {_fmt(speed['retrieval_ms_p50'])} / {_fmt(speed['retrieval_ms_p95'])} |",
+        f"| answer p50 / p95 (ms, retrieval included) | {_fmt(speed['answer_ms_p50'])} / {_fmt(speed['answer_ms_p95'])} |",
+        f"| first token p50 (ms) | {_fmt(speed['first_token_ms_p50'])} |",
+        "",
+        "## Plots",
+        "",
+        *[f"![{name}]({file})" for name, file in PLOTS.items()],
+        "",
+        "EM and F1 compare the short answer with the gold answer after SQuAD normalisation (all Unicode punctuation "
+        "dropped); baselines are scored by the same code on the same questions. `questions.csv` has every question "
+        "with our answer, its scores and ranks, for error analysis.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _plot(report: dict[str, Any], results: list[QuestionResult], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ks = range(1, 11)
+    answerable = [r for r in results if r.question.answer]
+    with_gold = [r for r in results if r.question.gold_urls]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    if answerable:
+        ax.plot(ks, [sum(r.answer_rank is not None and r.answer_rank <= k for r in answerable) / len(answerable)
+                     for k in ks], marker="o", label="answer recall@k")
+    if with_gold:
+        ax.plot(ks, [sum(r.gold_rank is not None and r.gold_rank <= k for r in with_gold) / len(with_gold)
+                     for k in ks], marker="s", label="gold hit@k")
+    ax.set(xlabel="k (passages)", ylabel="share of questions", ylim=(0, 1), xticks=list(ks),
+           title=f"Retrieval: {report['dataset']}")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / PLOTS["recall"], dpi=110)
+    plt.close(fig)
+
+    systems = [(f"newsrag ({report['mode']})", report["answers"])] + sorted(report["baselines"].items())
+    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(systems)))
+    names = [name for name, _ in systems][::-1]
+    ax.barh(names, [s["f1"] or 0 for _, s in systems][::-1], color=["#999"] * (len(systems) - 1) + ["#1f77b4"])
+    ax.set(xlabel="token F1", xlim=(0, 1), title=f"Answers: {report['dataset']}")
+    for y, (_, s) in enumerate(systems[::-1]):
+        ax.text((s["f1"] or 0) + 0.01, y, _fmt(s["f1"]), va="center")
+    fig.tight_layout()
+    fig.savefig(out / PLOTS["f1"], dpi=110)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.hist([r.retrieval_ms for r in results], bins=30, alpha=0.7, label="retrieval")
+    ax.hist([r.answer_ms for r in results], bins=30, alpha=0.7, label="answer (incl. retrieval)")
+    ax.set(xlabel="milliseconds", ylabel="questions", title="Latency")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / PLOTS["latency"], dpi=110)
+    plt.close(fig)
