@@ -119,7 +119,7 @@ def _plot(report: dict[str, Any], results: list[QuestionResult], out: Path) -> N
     if with_gold:
         ax.plot(ks, [sum(r.gold_rank is not None and r.gold_rank <= k for r in with_gold) / len(with_gold)
                      for k in ks], marker="s", label="gold hit@k")
-    ax.set(xlabel="k (passages)", ylabel="share of questions", ylim=(0, 1), xticks=list(ks),
+    ax.set(xlabel="k (passages)", ylabel="share of questions", ylim=(0, 1.05), xticks=list(ks),
            title=f"Retrieval: {report['dataset']}")
     ax.grid(alpha=0.3)
     ax.legend()
@@ -127,13 +127,16 @@ def _plot(report: dict[str, Any], results: list[QuestionResult], out: Path) -> N
     fig.savefig(out / PLOTS["recall"], dpi=110)
     plt.close(fig)
 
-    systems = [(f"newsrag ({report['mode']})", report["answers"])] + sorted(report["baselines"].items())
-    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(systems)))
-    names = [name for name, _ in systems][::-1]
-    ax.barh(names, [s["f1"] or 0 for _, s in systems][::-1], color=["#999"] * (len(systems) - 1) + ["#1f77b4"])
-    ax.set(xlabel="token F1", xlim=(0, 1), title=f"Answers: {report['dataset']}")
-    for y, (_, s) in enumerate(systems[::-1]):
-        ax.text((s["f1"] or 0) + 0.01, y, _fmt(s["f1"]), va="center")
+    systems = ([(f"newsrag ({report['mode']})", report["answers"])] + sorted(report["baselines"].items()))[::-1]
+    fig, ax = plt.subplots(figsize=(7, max(2.4, 1.0 + 0.55 * len(systems))))
+    for offset, metric, colour in ((0.2, "f1", "#1f77b4"), (-0.2, "em", "#aec7e8")):
+        values = [s[metric] or 0 for _, s in systems]
+        ax.barh([y + offset for y in range(len(systems))], values, height=0.38, color=colour, label=metric.upper())
+        for y, value in enumerate(values):
+            ax.text(value + 0.01, y + offset, f"{value:.3f}", va="center", fontsize=8)
+    ax.set_yticks(range(len(systems)), [name for name, _ in systems])
+    ax.set(xlabel="score", xlim=(0, 1.1), title=f"Answers vs baselines: {report['dataset']}")
+    ax.legend(loc="lower right")
     fig.tight_layout()
     fig.savefig(out / PLOTS["f1"], dpi=110)
     plt.close(fig)
