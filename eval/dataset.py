@@ -7,6 +7,7 @@ Question lines: ``{"id", "question", "answer" (null: the corpus cannot answer; a
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,8 +35,9 @@ class Dataset:
     baselines: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def load_dataset(folder: str | Path, limit: int | None = None) -> Dataset:
-    """Read and check a dataset folder; a malformed line is an error naming the file and line."""
+def load_dataset(folder: str | Path, limit: int | None = None, sample: int | None = None, seed: int = 0) -> Dataset:
+    """Read and check a dataset folder; a malformed line is an error naming the file and line. ``limit`` keeps the
+    first N questions; ``sample`` a random N (fixed by ``seed``, in file order), for quick runs that still span the set."""
     path = Path(folder)
     corpus, questions_file = path / "corpus.jsonl", path / "questions.jsonl"
     for required in (corpus, questions_file):
@@ -56,6 +58,9 @@ def load_dataset(folder: str | Path, limit: int | None = None) -> Dataset:
         raise InputError(f"{questions_file} holds no questions")
     if limit is not None:
         questions = questions[:limit]
+    if sample is not None and sample < len(questions):
+        keep = set(random.Random(seed).sample(range(len(questions)), sample))
+        questions = [q for i, q in enumerate(questions) if i in keep]
     baselines = {}
     for file in sorted((path / "baselines").glob("*.jsonl")):
         baselines[file.stem] = {str(r.get("id")): str(r.get("prediction") or "") for _, r in _records(file)}

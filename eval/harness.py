@@ -34,6 +34,7 @@ class QuestionResult:
     retrieval_ms: float
     answer_ms: float
     first_token_ms: float | None
+    top_score: float | None = None  # similarity of the best passage: where the refusal threshold falls
 
     @property
     def em(self) -> float | None:
@@ -49,19 +50,20 @@ class QuestionResult:
 
 
 def run_eval(dataset_dir: str | Path, out_dir: str | Path | None = None, limit: int | None = None,
-             mode: str | None = None, cache_dir: str | Path = "eval/.cache", progress: bool | None = None,
+             sample: int | None = None, mode: str | None = None, cache_dir: str | Path = "eval/.cache", progress: bool | None = None,
              settings: Settings | None = None) -> dict[str, Any]:
     """Evaluate, write report.json / report.md / questions.csv / plots into ``out_dir``, return the report."""
     from tqdm import tqdm
 
     from eval.report import write_report
 
-    dataset = load_dataset(dataset_dir, limit=limit)
+    dataset = load_dataset(dataset_dir, limit=limit, sample=sample)
     settings = settings or Settings.load()
     settings = replace(settings, mode=mode or settings.mode)
     show = sys.stderr.isatty() if progress is None else progress
     assistant, ingest_speed = _cached_index(dataset, settings, Path(cache_dir), show)
 
+    load_s = _load_chat_model(assistant)
     results = []
     bar = tqdm(dataset.questions, desc=f"eval {dataset.name}", unit="q", disable=not show, dynamic_ncols=True)
     for question in bar:
@@ -71,7 +73,7 @@ def run_eval(dataset_dir: str | Path, out_dir: str | Path | None = None, limit: 
             bar.set_postfix(f1=f"{sum(scored) / len(scored):.3f}")
     bar.close()
 
-    report = summarize(dataset, settings.mode, results, ingest_speed)
+    report = summarize(dataset, settings.mode, results, ingest_speed, load_s)
     write_report(report, results, Path(out_dir or Path("eval/reports") / dataset.name))
     return report
 
@@ -95,6 +97,14 @@ def _cached_index(dataset: Dataset, settings: Settings, cache_dir: Path, progres
     return assistant, speed
 
 
+def _load_chat_model(assistant: NewsAssistant) -> float | None:
+    """Load the chat model before the first question (its load time is reported apart from answer latency)."""
+    from rag.llm import LocalChatModel, load_seconds
+
+    model = assistant.chat_model
+    return round(load_seconds(model), 2) if isinstance(model, LocalChatModel) else None
+
+
 def _ask(assistant: NewsAssistant, question: Question) -> QuestionResult:
     started = time.perf_counter()
     ranked = assistant.index.search(question.question, RETRIEVAL_DEPTH, Filters(as_of=question.as_of))
@@ -112,10 +122,12 @@ def _ask(assistant: NewsAssistant, question: Question) -> QuestionResult:
         gold_rank=gold_rank([p.url for p in ranked], question.gold_urls) if question.gold_urls else None,
         answer_rank=answer_rank([p.text for p in ranked], question.answer) if question.answer else None,
         retrieval_ms=retrieval_ms, answer_ms=(time.perf_counter() - started) * 1000, first_token_ms=first_token_ms,
+        top_score=round(ranked[0].score, 4) if ranked else None,
     )
 
 
-def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest_speed: float | None) -> dict[str, Any]:
+def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest_speed: float | None,
+              model_load_s: float | None = None) -> dict[str, Any]:
     """The report, with exactly the keys other tools read; null where a number cannot be measured."""
     with_gold = [r for r in results if r.question.gold_urls]
     answerable = [r for r in results if r.question.answer is not None]
@@ -155,6 +167,8 @@ def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest
             "answer_ms_p50": ms([r.answer_ms for r in results], 50),
             "answer_ms_p95": ms([r.answer_ms for r in results], 95),
             "first_token_ms_p50": ms(first_tokens, 50),
+            "first_token_ms_p95": ms(first_tokens, 95),
+            "model_load_s": model_load_s,
         },
         "baselines": baselines,
     }

@@ -37,12 +37,18 @@ def _write_csv(results: list[QuestionResult], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["id", "question", "gold", "ours", "em", "f1", "refused", "hit_rank", "answer_rank",
-                         "cited_urls", "answer_text"])
+                         "top_score", "first_token_ms", "answer_ms", "cited_urls", "answer_text"])
         for r in results:
             writer.writerow([r.question.id, r.question.question, r.question.answer or "", r.answer.short_answer,
                              "" if r.em is None else r.em, "" if r.f1 is None else round(r.f1, 3),
-                             int(r.answer.refused), r.gold_rank or "", r.answer_rank or "", " ".join(r.cited_urls),
+                             int(r.answer.refused), r.gold_rank or "", r.answer_rank or "",
+                             "" if r.top_score is None else r.top_score, _ms(r.first_token_ms), _ms(r.answer_ms),
+                             " ".join(r.cited_urls),
                              r.answer.text])
+
+
+def _ms(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
 
 
 def _fmt(value: Any) -> str:
@@ -89,7 +95,8 @@ def _markdown(report: dict[str, Any], results: list[QuestionResult]) -> str:
         f"| ingest (chunks/s, when the index was built) | {_fmt(speed['ingest_chunks_per_s'])} |",
         f"| retrieval p50 / p95 (ms) | {_fmt(speed['retrieval_ms_p50'])} / {_fmt(speed['retrieval_ms_p95'])} |",
         f"| answer p50 / p95 (ms, retrieval included) | {_fmt(speed['answer_ms_p50'])} / {_fmt(speed['answer_ms_p95'])} |",
-        f"| first token p50 (ms) | {_fmt(speed['first_token_ms_p50'])} |",
+        f"| first token p50 / p95 (ms) | {_fmt(speed['first_token_ms_p50'])} / {_fmt(speed['first_token_ms_p95'])} |",
+        f"| chat model load (s, once per process) | {_fmt(speed['model_load_s'])} |",
         "",
         "## Plots",
         "",

@@ -61,13 +61,27 @@ class NewsAssistant:
         return NewsIndex(self.settings.index_dir, self.embeddings)
 
     @cached_property
+    def chat_model(self):  # noqa: ANN201 - None in extractive mode
+        from rag.llm import chat_model
+
+        return None if self.settings.mode == "extractive" else chat_model(self.settings)
+
+    @cached_property
     def _chain(self):  # noqa: ANN201
         from rag.chain import build_chain
-        from rag.extractive import ExtractiveAnswerer
         from rag.retrieval import NewsRetriever
 
         retriever = NewsRetriever(index=self.index, k=self.settings.top_k, min_relevance=self.settings.min_relevance)
-        return build_chain(lambda x: retriever.passages(x["query"], x["filters"]), ExtractiveAnswerer(self.embeddings))
+        if self.chat_model is None:
+            from rag.extractive import ExtractiveAnswerer
+
+            return build_chain(lambda x: retriever.passages(x["query"], x["filters"]), ExtractiveAnswerer(self.embeddings))
+        from rag.focus import PassageFocuser
+        from rag.generation import llm_answerer
+
+        focus = PassageFocuser(self.embeddings, self.settings.llm_passages, self.settings.passage_words)
+        return build_chain(lambda x: focus(x["query"], retriever.passages(x["query"], x["filters"])),
+                           llm_answerer(self.chat_model))
 
     def ingest(self, paths: Iterable[str | Path], progress: bool | None = None,
                on_problem: Callable[[LoadProblem], None] | None = None) -> IngestReport:
@@ -100,8 +114,7 @@ class NewsAssistant:
                as_of: date | None = None) -> Iterator[StreamEvent]:
         """Yield ``Retrieved`` (the sources), then text pieces (``str``) as written, then the final ``Answer``
         whose text has only valid, renumbered citations (it may differ from the streamed pieces)."""
-        from rag.chain import cite, split_answer
-        from rag.short_answer import short_answer
+        from rag.chain import cite
 
         question = " ".join((question or "").split())
         if not question:
@@ -111,7 +124,7 @@ class NewsAssistant:
                              "(newsrag ingest PATH, or NewsAssistant.ingest)")
         if as_of:
             filters = replace(filters or Filters(), as_of=as_of)
-        inputs = {"question": question, "query": standalone_query(question, history), "filters": filters}
+        inputs = {"question": question, "query": self.standalone_question(question, history), "filters": filters}
         passages: list[Passage] = []
         text = ""
         for update in self._chain.stream(inputs):
@@ -121,10 +134,40 @@ class NewsAssistant:
             if "text" in update:
                 text += update["text"]
                 yield update["text"]
-        answer = cite(question, text, passages, mode=self.settings.mode)
-        if not answer.refused:
-            answer = replace(answer, short_answer=short_answer(question, split_answer(answer.text)[0]))
-        yield answer
+        yield self._finish(cite(question, text, passages, mode=self.settings.mode))
+
+    def standalone_question(self, question: str, history: Sequence[Message] | None) -> str:
+        """The question to retrieve with: a follow-up rewritten to stand alone by the chat model when there is one
+        and its rewrite is a question, else joined to the previous question (enough for the embedder to find the
+        same topic)."""
+        if not history:
+            return question
+        from rag.generation import condense_question
+
+        rewritten = condense_question(self.chat_model, question, history) if self.chat_model is not None else None
+        return rewritten or standalone_query(question, history)
+
+    def _finish(self, answer: Answer) -> Answer:
+        """Fill in the short answer. A model's "the sources do not say" becomes a refusal; so does an answer that
+        cites nothing and whose short answer is in no source (it did not come from the sources)."""
+        from rag.chain import NOT_COVERED, split_answer
+
+        if answer.refused:
+            return answer
+        if self.chat_model is None:
+            from rag.short_answer import short_answer
+
+            return replace(answer, short_answer=short_answer(answer.question, split_answer(answer.text)[0]))
+        from rag.chain import NOT_GROUNDED, repair_uncited
+        from rag.generation import is_no_answer, lead_phrase
+
+        if is_no_answer(answer.text):
+            return replace(answer, text=NOT_COVERED, citations=(), refused=True)
+        phrase = lead_phrase(answer.text)
+        grounded = repair_uncited(answer, phrase)
+        if grounded is None:
+            return replace(answer, text=NOT_GROUNDED, refused=True)
+        return replace(grounded, short_answer=phrase)
 
 
 def standalone_query(question: str, history: Sequence[Message] | None) -> str:

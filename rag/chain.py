@@ -19,6 +19,7 @@ from rag.articles import Answer, Citation, Passage
 from rag.chunking import sentences
 
 NOT_COVERED = "The indexed articles do not cover this question, so I cannot answer it from them."
+NOT_GROUNDED = "The model's answer could not be traced to the articles, so it is withheld."
 
 _MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
@@ -58,6 +59,20 @@ def cite(question: str, text: str, passages: Sequence[Passage], mode: str) -> An
     )
     return Answer(question=question, text=cleaned or NOT_COVERED, citations=citations, passages=tuple(passages),
                   mode=mode, refused=not cleaned)
+
+
+def repair_uncited(answer: Answer, phrase: str) -> Answer | None:
+    """A model answer that cites nothing gets the sources that contain its short answer ``phrase`` cited after it;
+    None when no source contains the phrase, i.e. the answer cannot be traced to the sources at all."""
+    if answer.citations or not phrase:
+        return answer
+    wanted = " ".join(phrase.lower().split())
+    numbers = [n for n, p in enumerate(answer.passages, start=1) if wanted in " ".join(p.text.lower().split())]
+    if not numbers:
+        return None
+    at = answer.text.find(phrase) + len(phrase) if phrase in answer.text else len(answer.text)
+    markers = "".join(f"[{n}]" for n in numbers)
+    return cite(answer.question, f"{answer.text[:at]} {markers}{answer.text[at:]}", answer.passages, answer.mode)
 
 
 def split_answer(text: str) -> list[str]:

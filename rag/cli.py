@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.articles import Answer, Filters
+from rag.config import ANSWER_MODES
 from rag.errors import InputError, NewsragError
 
 EXAMPLES = """examples:
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Answer a question from the indexed articles, citing them as [n].")
     ask.add_argument("question", help="the question, in quotes")
     ask.add_argument("-k", "--top-k", type=int, help="passages to retrieve (default 5)")
+    ask.add_argument("-m", "--mode", choices=ANSWER_MODES,
+                     help="who writes the answer: local (a chat model on this machine, the default), extractive "
+                          "(quoted sentences, no model) or openai (an OpenAI-compatible API)")
     ask.add_argument("--source", action="append", default=[], metavar="NAME",
                      help="only articles from this source (repeatable)")
     ask.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only articles published on or after")
@@ -66,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--dataset", required=True, metavar="DIR", help="e.g. eval/gold/seeds")
     evaluate.add_argument("--out", metavar="DIR", help="report folder (default: eval/reports/<dataset name>)")
     evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
-    evaluate.add_argument("--mode", help="answer mode (default: the configured one)")
+    evaluate.add_argument("--sample", type=int, metavar="N", help="a random N questions (the same N every run)")
+    evaluate.add_argument("--mode", choices=ANSWER_MODES, help="answer mode (default: the configured one)")
     evaluate.add_argument("--cache", default="eval/.cache", metavar="DIR", help="where corpus indexes are cached")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
@@ -115,7 +120,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from rag.assistant import Retrieved
 
-    assistant = _assistant(args, top_k=args.top_k)
+    assistant = _assistant(args, top_k=args.top_k, mode=args.mode)
     filters = Filters(tuple(args.source), args.since, args.until) if (args.source or args.since or args.until) else None
     if args.json:
         print(_to_json(_answer_dict(assistant.ask(args.question, filters=filters))))
@@ -131,7 +136,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         elif isinstance(event, Retrieved):
             pass
     assert answer is not None
-    if answer.text != streamed.strip():  # the citation check dropped an invalid marker: show the checked text
+    if answer.text != streamed.strip() and not answer.refused:  # a marker was dropped: show the checked text
         print("\n\n" + answer.text, end="")
     print()
     if answer.citations:
@@ -160,10 +165,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from eval.harness import run_eval
     from rag.config import Settings
 
-    if args.limit is not None and args.limit < 1:
-        raise InputError(f"--limit must be at least 1, got {args.limit}")
+    for flag, value in (("--limit", args.limit), ("--sample", args.sample)):
+        if value is not None and value < 1:
+            raise InputError(f"{flag} must be at least 1, got {value}")
     out = args.out or f"eval/reports/{Path(args.dataset).resolve().name}"
-    report = run_eval(args.dataset, out_dir=out, limit=args.limit, mode=args.mode, cache_dir=args.cache,
+    report = run_eval(args.dataset, out_dir=out, limit=args.limit, sample=args.sample, mode=args.mode, cache_dir=args.cache,
                       progress=False if args.quiet else None, settings=Settings.load(args.config, index_dir=args.index))
     retrieval, answers, speed = report["retrieval"], report["answers"], report["speed"]
     f = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
@@ -173,7 +179,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
           f"{f(retrieval['answer_recall@10'])}\n"
           f"  answers    EM {f(answers['em'])}  F1 {f(answers['f1'])}  refusals {f(answers['refusal_rate'])}  "
           f"citation precision {f(answers['citation_precision'])}\n"
-          f"  speed      retrieval p50 {speed['retrieval_ms_p50']} ms  answer p50 {speed['answer_ms_p50']} ms\n"
+          f"  speed      retrieval p50 {speed['retrieval_ms_p50']} ms  first token p50 {speed['first_token_ms_p50']} ms  "
+          f"answer p50 {speed['answer_ms_p50']} ms\n"
           f"report: {out}/report.md")
     return 0
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ConfigError
+from rag.models import DEFAULT_LLM
 
-ANSWER_MODES = ("extractive",)
+ANSWER_MODES = ("local", "extractive", "openai")  # local: a GGUF chat model in-process; openai: any compatible API
 DEFAULT_CONFIG_FILE = "newsrag.toml"
 
 
@@ -31,8 +32,17 @@ class Settings:
     chunk_overlap: int = 40
     top_k: int = 5
     min_relevance: float = 0.3
-    mode: str = "extractive"
+    mode: str = "local"
     embed_batch_size: int = 32
+    llm_model: str = DEFAULT_LLM  # a packaged model (rag.models) or a .gguf path
+    llm_context: int = 4096
+    llm_threads: int = 0  # 0: every core
+    max_tokens: int = 160
+    llm_passages: int = 3  # the best of the top_k passages that a chat model reads, after focusing (rag.focus)
+    passage_words: int = 60  # words kept of each of them, around its best sentence
+    openai_base_url: str = ""  # e.g. http://localhost:11434/v1 for Ollama; empty: api.openai.com
+    openai_model: str = ""
+    openai_api_key: str = ""  # empty: $OPENAI_API_KEY, else a placeholder that local servers accept
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index_dir", Path(self.index_dir).expanduser())
@@ -46,6 +56,16 @@ class Settings:
             raise ConfigError(f"min_relevance is a cosine similarity between -1 and 1, got {self.min_relevance}")
         if self.mode not in ANSWER_MODES:
             raise ConfigError(f"unknown answer mode {self.mode!r}; choose one of: {', '.join(ANSWER_MODES)}")
+        if not 512 <= self.llm_context <= 131072:
+            raise ConfigError(f"llm_context must be between 512 and 131072 tokens, got {self.llm_context}")
+        if self.llm_threads < 0:
+            raise ConfigError(f"llm_threads must be 0 (every core) or more, got {self.llm_threads}")
+        if not 8 <= self.max_tokens <= 4096:
+            raise ConfigError(f"max_tokens must be between 8 and 4096, got {self.max_tokens}")
+        if not 1 <= self.llm_passages <= 20:
+            raise ConfigError(f"llm_passages must be between 1 and 20, got {self.llm_passages}")
+        if not 10 <= self.passage_words <= 400:
+            raise ConfigError(f"passage_words must be between 10 and 400, got {self.passage_words}")
         if self.embed_batch_size < 1:
             raise ConfigError(f"embed_batch_size must be positive, got {self.embed_batch_size}")
 

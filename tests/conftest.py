@@ -15,10 +15,12 @@ SEEDS = ROOT / "seeds"
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the developer's NEWSRAG_* environment or a newsrag.toml in the working folder."""
+    """No test reads the developer's NEWSRAG_* environment or a newsrag.toml in the working folder. Tests answer in
+    extractive mode unless they ask for another: the chat model is the subject of tests/test_llm.py only."""
     for name in list(os.environ):
         if name.startswith("NEWSRAG_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("NEWSRAG_MODE", "extractive")
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory):
     """An assistant over an index of the bundled seed corpus (built once for the session; do not write to it)."""
     from rag import NewsAssistant
 
-    assistant = NewsAssistant(index_dir=tmp_path_factory.mktemp("seeded") / "index")
+    assistant = NewsAssistant(index_dir=tmp_path_factory.mktemp("seeded") / "index", mode="extractive")
     report = assistant.ingest([SEEDS], progress=False)
     assert report.articles_added == 1 and not report.problems
     return assistant

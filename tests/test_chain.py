@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rag.articles import Passage
-from rag.chain import NOT_COVERED, build_chain, cite, split_answer
+from rag.chain import NOT_COVERED, build_chain, cite, repair_uncited, split_answer
 
 
 def passage(n: int) -> Passage:
@@ -45,3 +45,15 @@ def test_chain_streams_passages_then_text_and_refuses_without_calling_the_answer
     calls.clear()
     assert chain.invoke({"question": "weather?"})["text"] == NOT_COVERED
     assert calls == []
+
+
+def test_an_uncited_answer_gets_the_sources_that_hold_its_short_answer():
+    passages = [passage(1), Passage(chunk_id="b:0", article_id="b", text="They fled to Russia.", title="T", source="W",
+                                    url="https://ex.com/b", published_at=None, authors=(), start=0, end=20, score=0.5)]
+    uncited = cite("Where?", "Russia — they fled there.", passages, "test")
+    repaired = repair_uncited(uncited, "Russia")
+    assert repaired is not None and repaired.text == "Russia [2] — they fled there."
+    assert [c.number for c in repaired.citations] == [2]
+    assert repair_uncited(cite("Where?", "Mars — they flew.", passages, "test"), "Mars") is None  # in no source
+    cited = cite("Where?", "Russia [2].", passages, "test")
+    assert repair_uncited(cited, "Russia") is cited

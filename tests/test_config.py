@@ -8,9 +8,10 @@ from rag.config import Settings
 from rag.errors import ConfigError
 
 
-def test_defaults():
+def test_defaults(monkeypatch):
+    monkeypatch.delenv("NEWSRAG_MODE")  # set to extractive for the test session by conftest
     settings = Settings.load()
-    assert settings.index_dir == Path("index") and settings.top_k == 5 and settings.mode == "extractive"
+    assert settings.index_dir == Path("index") and settings.top_k == 5 and settings.mode == "local"
 
 
 def test_precedence_file_then_env_then_arguments(tmp_path, monkeypatch):
