@@ -1,7 +1,8 @@
 """Run a dataset through the assistant and score it: ``run_eval(dataset_dir, out_dir) -> report dict``.
 
 The corpus index is cached by the corpus's content hash (and the settings that shape an index), so a second run
-embeds nothing. Retrieval is scored on the raw top-10 ranking; answers on what the assistant actually says.
+embeds nothing. Retrieval is scored on the retriever's top-10 ranking (no relevance floor); answers on what the
+assistant actually says.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def _load_chat_model(assistant: NewsAssistant) -> float | None:
 
 def _ask(assistant: NewsAssistant, question: Question) -> QuestionResult:
     started = time.perf_counter()
-    ranked = assistant.index.search(question.question, RETRIEVAL_DEPTH, Filters(as_of=question.as_of))
+    ranked = assistant.search(question.question, RETRIEVAL_DEPTH, Filters(as_of=question.as_of))
     retrieval_ms = (time.perf_counter() - started) * 1000
 
     started, first_token_ms, answer = time.perf_counter(), None, None
@@ -122,7 +123,7 @@ def _ask(assistant: NewsAssistant, question: Question) -> QuestionResult:
         gold_rank=gold_rank([p.url for p in ranked], question.gold_urls) if question.gold_urls else None,
         answer_rank=answer_rank([p.text for p in ranked], question.answer) if question.answer else None,
         retrieval_ms=retrieval_ms, answer_ms=(time.perf_counter() - started) * 1000, first_token_ms=first_token_ms,
-        top_score=round(ranked[0].score, 4) if ranked else None,
+        top_score=round(max(p.score for p in ranked), 4) if ranked else None,
     )
 
 
@@ -157,6 +158,8 @@ def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest
         "answers": {
             "em": r3(mean([r.em for r in answerable])),
             "f1": r3(mean([r.f1 for r in answerable])),
+            "context_recall": r3(mean([float(answer_rank([p.text for p in r.answer.passages], r.question.answer)
+                                             is not None) for r in answerable])),
             "refusal_rate": r3(mean([float(r.answer.refused) for r in results])),
             "citation_precision": r3(mean([citation_precision(r.cited_urls, r.question.gold_urls) for r in with_gold])),
         },

@@ -65,7 +65,7 @@ def _markdown(report: dict[str, Any], results: list[QuestionResult]) -> str:
         "",
         f"{report['n_questions']} questions, run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}.",
         "",
-        "## Retrieval (raw top-10 ranking)",
+        "## Retrieval (top-10 ranking, no relevance floor)",
         "",
         "| metric | @1 | @5 | @10 |",
         "|---|---|---|---|",
@@ -83,6 +83,7 @@ def _markdown(report: dict[str, Any], results: list[QuestionResult]) -> str:
         f"| **newsrag ({report['mode']})** | **{_fmt(answers['em'])}** | **{_fmt(answers['f1'])}** |",
         *[f"| {name} | {_fmt(b['em'])} | {_fmt(b['f1'])} |" for name, b in sorted(report["baselines"].items())],
         "",
+        f"- context recall (gold answer in the passages the answerer read): {_fmt(answers['context_recall'])}",
         f"- refusal rate: {_fmt(answers['refusal_rate'])} ({wrongly_refused} answerable questions refused"
         + (f"; {sum(r.answer.refused for r in unanswerable)} of {len(unanswerable)} unanswerable ones refused, as they should be)"
            if unanswerable else ")"),

@@ -66,12 +66,20 @@ class NewsAssistant:
 
         return None if self.settings.mode == "extractive" else chat_model(self.settings)
 
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        """The ranking retrieval produces (hybrid or dense, as configured), best first, with no relevance floor."""
+        from rag.retrieval import NewsRetriever
+
+        return NewsRetriever(index=self.index, k=k or self.settings.top_k, min_relevance=-1.0,
+                             keywords=self.settings.hybrid).passages(query, filters)
+
     @cached_property
     def _chain(self):  # noqa: ANN201
         from rag.chain import build_chain
         from rag.retrieval import NewsRetriever
 
-        retriever = NewsRetriever(index=self.index, k=self.settings.top_k, min_relevance=self.settings.min_relevance)
+        retriever = NewsRetriever(index=self.index, k=self.settings.top_k, min_relevance=self.settings.min_relevance,
+                                  keywords=self.settings.hybrid)
         if self.chat_model is None:
             from rag.extractive import ExtractiveAnswerer
 

@@ -31,6 +31,7 @@ class Settings:
     chunk_tokens: int = 200
     chunk_overlap: int = 40
     top_k: int = 5
+    hybrid: bool = True  # fuse keyword (BM25) search with dense search (rag/retrieval.py)
     min_relevance: float = 0.3
     mode: str = "local"
     embed_batch_size: int = 32
@@ -39,7 +40,7 @@ class Settings:
     llm_threads: int = 0  # 0: every core
     max_tokens: int = 160
     llm_passages: int = 3  # the best of the top_k passages that a chat model reads, after focusing (rag.focus)
-    passage_words: int = 60  # words kept of each of them, around its best sentence
+    passage_words: int = 100  # words kept of each of them, around its best sentence
     openai_base_url: str = ""  # e.g. http://localhost:11434/v1 for Ollama; empty: api.openai.com
     openai_model: str = ""
     openai_api_key: str = ""  # empty: $OPENAI_API_KEY, else a placeholder that local servers accept
@@ -91,10 +92,21 @@ class Settings:
                 raise ConfigError(f"{origin}: unknown setting {name!r}; known: {', '.join(defaults)}")
             kind = type(defaults[name])
             try:
-                values[name] = kind(value)
+                values[name] = _boolean(value) if kind is bool else kind(value)
             except (TypeError, ValueError):
                 raise ConfigError(f"{origin}: {name} must be {kind.__name__}, got {value!r}") from None
         return cls(**values)
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:

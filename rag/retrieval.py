@@ -1,7 +1,9 @@
 """Question -> relevant passages, as a LangChain retriever (so it plugs into any LangChain chain).
 
-Passages below ``min_relevance`` (cosine similarity) are dropped: an empty result is how the assistant knows the
-corpus does not cover a question, and refuses instead of guessing.
+Hybrid search: the dense (embedding) ranking and the keyword (BM25) ranking are fused by reciprocal rank, so a
+passage that either finds near the top rises. When even the best passage falls below ``min_relevance`` (cosine
+similarity), nothing is returned: an empty result is how the assistant knows the corpus does not cover a
+question, and refuses instead of guessing.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class NewsRetriever(BaseRetriever):
     index: NewsIndex
     k: int = 5
     min_relevance: float = 0.3
+    keywords: bool = True  # fuse BM25 with dense search
+    depth: int = 20  # how deep each ranking is read before fusing
     filters: Filters | None = None
 
     model_config = {"arbitrary_types_allowed": True}
@@ -36,7 +40,24 @@ class NewsRetriever(BaseRetriever):
 
     def passages(self, query: str, filters: Filters | None = None) -> list[Passage]:
         """The typed form of ``invoke``: relevant passages, best first."""
-        return [p for p in self.index.search(query, self.k, filters) if p.score >= self.min_relevance]
+        depth = max(self.depth, self.k)
+        dense = self.index.search(query, depth if self.keywords else self.k, filters)
+        if not dense or max(p.score for p in dense) < self.min_relevance:
+            return []
+        if not self.keywords:
+            return [p for p in dense if p.score >= self.min_relevance]
+        return fuse([dense, self.index.keyword_search(query, depth, filters)])[: self.k]
+
+
+def fuse(rankings: list[list[Passage]], k: int = 60) -> list[Passage]:
+    """Reciprocal rank fusion (Cormack et al. 2009): each passage scores the sum of 1 / (k + rank) over rankings."""
+    fused: dict[str, float] = {}
+    passages: dict[str, Passage] = {}
+    for ranking in rankings:
+        for rank, passage in enumerate(ranking, start=1):
+            fused[passage.chunk_id] = fused.get(passage.chunk_id, 0.0) + 1.0 / (k + rank)
+            passages.setdefault(passage.chunk_id, passage)
+    return [passages[c] for c in sorted(fused, key=lambda c: -fused[c])]
 
 
 def to_document(passage: Passage) -> Document:

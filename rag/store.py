@@ -14,9 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rag.articles import Chunk, Filters, Passage, day_number
 from rag.embeddings import NewsEmbeddings
 from rag.errors import StoreError
+from rag.keywords import FOLDER as KEYWORDS_FOLDER
+from rag.keywords import KeywordIndex
 
 COLLECTION = "news"
 
@@ -63,6 +67,7 @@ class NewsIndex:
         self._store = Chroma(client=client, collection_name=COLLECTION, embedding_function=embeddings,
                              collection_metadata=metadata)
         self._max_batch = client.get_max_batch_size()
+        self.keywords = KeywordIndex(self.path / KEYWORDS_FOLDER, self._collection)
 
     def stored_articles(self, article_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
         """article id -> (content hash, chunk count) for those ids that are fully stored."""
@@ -76,6 +81,7 @@ class NewsIndex:
             counts[chunk.article.id] = max(counts.get(chunk.article.id, 0), chunk.ordinal + 1)
         bodies = [c for c in chunks if c.ordinal > 0]
         heads = [c for c in chunks if c.ordinal == 0]
+        self.keywords.invalidate()  # first: a write that dies half-way must not leave a stale keyword index
         try:
             self._upsert(bodies, counts)
             for start in range(0, len(stale_ids), self._max_batch):
@@ -103,6 +109,22 @@ class NewsIndex:
         except Exception as exc:
             raise StoreError(f"cannot search the index at {self.path}: {exc}") from None
         return [_passage(doc.id or "", doc.page_content, doc.metadata, 1.0 - distance) for doc, distance in hits]
+
+    def keyword_search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        """The ``k`` best BM25 matches for ``query``, best first, scored (like ``search``) by cosine similarity."""
+        ids = self.keywords.search(query, k, filters)
+        if not ids:
+            return []
+        try:
+            got = self._collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        except Exception as exc:
+            raise StoreError(f"cannot read the index at {self.path}: {exc}") from None
+        query_vector = np.asarray(self.embeddings.embed_query(query))
+        vectors = np.asarray(got["embeddings"])
+        scores = vectors @ query_vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query_vector) + 1e-12)
+        found = {i: _passage(i, text, meta, float(score))
+                 for i, text, meta, score in zip(got["ids"], got["documents"], got["metadatas"], scores)}
+        return [found[i] for i in ids if i in found]
 
     def stats(self) -> IndexStats:
         heads = self._collection.get(where={"ordinal": 0}, include=["metadatas"])["metadatas"] or []

@@ -18,7 +18,7 @@ KEYS = {
     "dataset", "n_questions", "mode", "retrieval", "answers", "speed", "baselines",
 }
 RETRIEVAL = {"hit@1", "hit@5", "hit@10", "mrr", "answer_recall@1", "answer_recall@5", "answer_recall@10"}
-ANSWERS = {"em", "f1", "refusal_rate", "citation_precision"}
+ANSWERS = {"em", "f1", "context_recall", "refusal_rate", "citation_precision"}
 SPEED = {"ingest_chunks_per_s", "retrieval_ms_p50", "retrieval_ms_p95", "answer_ms_p50", "answer_ms_p95",
          "first_token_ms_p50", "first_token_ms_p95", "model_load_s"}
 

@@ -1,0 +1,105 @@
+"""Keyword (BM25) search over the chunks of a ``NewsIndex``, to fuse with dense search.
+
+Dense embeddings find paraphrases but miss rare names and numbers that a news question often turns on; BM25
+finds those. The BM25 index is derived from the Chroma collection (the one source of truth): it is built on the
+first keyword search after a write, saved in ``<index>/keywords/`` and loaded from there by later processes.
+Every write to the collection deletes it, so it can never disagree with the chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.articles import Filters, day_number
+
+FOLDER = "keywords"
+
+
+class KeywordIndex:
+    """BM25 over chunk titles and texts. ``search`` returns chunk ids, best first, that pass ``filters``."""
+
+    def __init__(self, folder: Path, collection: Any) -> None:
+        self.folder = folder
+        self._collection = collection
+        self._bm25: Any = None
+        self._ids: list[str] = []
+        self._days = np.zeros(0, dtype=np.int64)
+        self._sources: list[str] = []
+
+    def invalidate(self) -> None:
+        self._bm25 = None
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def search(self, query: str, k: int, filters: Filters | None = None) -> list[str]:
+        import bm25s
+
+        self._ensure_loaded()
+        if not self._ids:
+            return []
+        tokens = bm25s.tokenize([query], stopwords="en", show_progress=False)
+        if not tokens.vocab:
+            return []
+        depth = len(self._ids) if filters else min(len(self._ids), k)
+        results, scores = self._bm25.retrieve(tokens, k=depth, show_progress=False, n_threads=1)
+        keep = self._passes(filters)
+        return [self._ids[i] for i, s in zip(results[0], scores[0]) if s > 0 and keep[i]][:k]
+
+    def _passes(self, filters: Filters | None) -> np.ndarray:
+        keep = np.ones(len(self._ids), dtype=bool)
+        if filters is None:
+            return keep
+        if filters.sources:
+            wanted = set(filters.sources)
+            keep &= np.array([s in wanted for s in self._sources])
+        if filters.date_from:  # the same rules as Filters.to_chroma_where
+            keep &= self._days >= day_number(filters.date_from)
+        if filters.date_to:
+            keep &= (self._days > 0) & (self._days <= day_number(filters.date_to))
+        if filters.as_of:
+            keep &= self._days <= day_number(filters.as_of)
+        return keep
+
+    def _ensure_loaded(self) -> None:
+        import bm25s
+
+        if self._bm25 is not None:
+            return
+        meta_file = self.folder / "chunks.json"
+        if meta_file.is_file():
+            try:
+                self._bm25 = bm25s.BM25.load(str(self.folder / "bm25"))
+                self._set_meta(json.loads(meta_file.read_text(encoding="utf-8")))
+                return
+            except (OSError, ValueError, KeyError):
+                shutil.rmtree(self.folder, ignore_errors=True)  # damaged: rebuild below
+        got = self._collection.get(include=["documents", "metadatas"])
+        ids, texts, metas = got["ids"], got["documents"] or [], got["metadatas"] or []
+        meta = {"ids": ids, "days": [int(m.get("published_day", 0)) for m in metas],
+                "sources": [m.get("source", "") for m in metas]}
+        self._bm25 = bm25s.BM25()
+        if ids:
+            corpus = [f"{m.get('title', '')}\n{t}" for t, m in zip(texts, metas)]
+            self._bm25.index(bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False)
+            self._save(meta)
+        self._set_meta(meta)
+
+    def _set_meta(self, meta: dict[str, Sequence[Any]]) -> None:
+        self._ids = list(meta["ids"])
+        self._days = np.asarray(meta["days"], dtype=np.int64)
+        self._sources = list(meta["sources"])
+
+    def _save(self, meta: dict[str, Any]) -> None:
+        """Written to a temp folder and renamed, so a reader never sees half an index."""
+        partial = self.folder.with_name(f"{FOLDER}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        self._bm25.save(str(partial / "bm25"))
+        (partial / "chunks.json").write_text(json.dumps(meta), encoding="utf-8")
+        shutil.rmtree(self.folder, ignore_errors=True)
+        partial.rename(self.folder)
