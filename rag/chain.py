@@ -1,6 +1,6 @@
 """The answering chain (LCEL) and the citation check that turns its text into an ``Answer``.
 
-    {"question", "query", "filters"}
+    {"question" (as asked), "query" (its standalone form, for retrieval and chat models), "filters"}
       └─ assign(passages = retrieve)  ── relevant passages, numbered [1], [2] … in this order
       └─ assign(text = generate)      ── streamed text with [n] markers, or a refusal when nothing is relevant
 

@@ -92,8 +92,10 @@ def answer_messages(question: str, passages: Sequence[Passage]) -> list[Any]:
 
 
 def llm_answerer(model: BaseChatModel) -> Runnable:
-    """A Runnable over {"question", "passages"} that streams the model's answer text."""
-    prompt = RunnableLambda(lambda x: answer_messages(x["question"], x["passages"]))
+    """A Runnable over the chain's {"query", "passages"} that streams the model's answer text. The model gets the
+    standalone form of the question (``query``): a small model answers "Where did Assad flee?" better than
+    "Where did he flee?" plus a conversation."""
+    prompt = RunnableLambda(lambda x: answer_messages(x["query"], x["passages"]))
     return prompt | model | StrOutputParser()
 
 

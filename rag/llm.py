@@ -2,7 +2,7 @@
 
 - ``LocalChatModel``: a GGUF model run in-process by llama.cpp (``xllamacpp``), offline, with token streaming. The
   model loads once per process, on first use, and is shared by every ``LocalChatModel`` with the same settings.
-  llama.cpp keeps the previous prompt's KV cache, so the fixed system prompt is not re-read on every question.
+  llama.cpp keeps each slot's KV cache, so the fixed system prompt (about 300 tokens) is read once per process.
 - ``chat_model(settings)``: the model that ``settings.mode`` asks for (``local`` or ``openai``, i.e. any
   OpenAI-compatible endpoint such as Ollama, vLLM or a llama.cpp server, through the optional ``langchain-openai``).
 """
@@ -86,8 +86,10 @@ class _Server:
             raise ModelError("the local model needs xllamacpp: pip install -e . installs it") from None
         params = xllamacpp.CommonParams()
         params.model.path = model_path
-        params.n_ctx = context_tokens
-        params.n_parallel = 1
+        # Two slots, each with its own KV cache: answers and follow-up rewrites have different fixed system prompts,
+        # and llama.cpp sends a request to the slot sharing the longest prefix, so neither evicts the other.
+        params.n_ctx = 2 * context_tokens
+        params.n_parallel = 2
         params.cpuparams.n_threads = threads
         params.cpuparams_batch.n_threads = threads
         params.verbosity = -1

@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from tqdm import tqdm
 
 from rag.errors import ModelError
 
@@ -83,6 +86,8 @@ def _join(spec: PackagedModel, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     digest = hashlib.sha256()
+    bar = tqdm(total=spec.size, unit="B", unit_scale=True, desc=f"preparing {spec.name} (once)",
+               disable=not sys.stderr.isatty(), leave=False)
     try:
         with partial.open("wb") as out:
             for part in parts:
@@ -90,6 +95,7 @@ def _join(spec: PackagedModel, target: Path) -> Path:
                     while block := src.read(8 << 20):
                         digest.update(block)
                         out.write(block)
+                        bar.update(len(block))
         size = partial.stat().st_size
         if size != spec.size:
             raise ModelError(f"joined {spec.name} is {size:,} bytes, expected {spec.size:,}: reinstall its packages")
@@ -99,5 +105,6 @@ def _join(spec: PackagedModel, target: Path) -> Path:
     except OSError as exc:
         raise ModelError(f"could not write {target}: {exc.strerror or exc}") from None
     finally:
+        bar.close()
         partial.unlink(missing_ok=True)
     return target
