@@ -96,4 +96,9 @@ class NewsEmbeddings(Embeddings):
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        """Cached: dense search and keyword-hit scoring embed the same question one after the other."""
+        return list(self._query_vector(text))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one instance lives as long as its assistant
+    def _query_vector(self, text: str) -> tuple[float, ...]:
+        return tuple(self.embed_documents([text])[0])
