@@ -21,7 +21,7 @@ from rag.chunking import sentences
 NOT_COVERED = "The indexed articles do not cover this question, so I cannot answer it from them."
 NOT_GROUNDED = "The model's answer could not be traced to the articles, so it is withheld."
 
-_MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")  # [1], [2, 3]: citation markers
 
 
 def build_chain(retrieve: Callable[[dict[str, Any]], list[Passage]],
@@ -50,7 +50,7 @@ def cite(question: str, text: str, passages: Sequence[Passage], mode: str) -> An
         cited.extend(n for n in valid if n not in cited)
         return "".join(f"[{n}]" for n in valid)
 
-    cleaned = _MARKERS.sub(keep_valid, text)
+    cleaned = MARKERS.sub(keep_valid, text)
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip()
     answer_sentences = split_answer(cleaned)
     citations = tuple(

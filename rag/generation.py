@@ -19,6 +19,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.articles import Passage
+from rag.chain import MARKERS
 
 NO_ANSWER = "The sources do not say."
 
@@ -63,7 +64,7 @@ _ORDERS = re.compile(
     r"(?:notice|prompt|message|instruction)s?\b|you\s+are\s+now\s+(?:a|an|in)\b|(?:reply|respond|answer)\s+only\s+with\b|"
     r"do\s+not\s+answer\s+the\s+question)[^.!?\n]*[.!?]?", re.IGNORECASE)
 BLANKED = "[text addressed to AI assistants removed]"
-_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+_MARKER = re.compile(rf"\s*{MARKERS.pattern}")  # a citation marker with the space before it
 
 
 def format_sources(passages: Sequence[Passage]) -> str:
