@@ -154,12 +154,13 @@ def _load_plain(path: Path, text: str) -> Iterator[Loaded]:
     lines = clean_text(text).split("\n")
     record: dict[str, Any] = {"title": lines[0].lstrip("#").strip()}
     body_start = 1
-    for line in lines[1:]:
+    for number, line in enumerate(lines[1:], start=1):  # blank lines may stand around the header lines
         match = _HEADER.match(line)
-        if not match:
+        if match:
+            record[_HEADER_FIELDS[match.group(1).lower()]] = match.group(2).strip()
+            body_start = number + 1
+        elif line.strip():
             break
-        record[_HEADER_FIELDS[match.group(1).lower()]] = match.group(2).strip()
-        body_start += 1
     record["text"] = "\n".join(lines[body_start:])
     if not record["text"].strip():
         yield LoadProblem(str(path), "only a title line, no article text")

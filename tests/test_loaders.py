@@ -46,6 +46,13 @@ def test_text_file_with_header_lines(tmp_path):
     assert article.origin == str(path)
 
 
+def test_header_lines_may_be_set_off_by_blank_lines(tmp_path):
+    path = write(tmp_path / "a.txt", f"Big news\n\nSource: Example Times\nDate: 2024-12-10\n\n{BODY}\n")
+    [article], _ = split(load([path]))
+    assert (article.title, article.source, article.published_at) == ("Big news", "Example Times", date(2024, 12, 10))
+    assert article.text == BODY
+
+
 def test_html_drops_scripts_styles_and_navigation(tmp_path):
     html = f"""<html><head><title>Page title</title>
     <meta property="og:title" content="Real headline"><meta property="og:site_name" content="The Daily">
