@@ -48,6 +48,17 @@ class NewsAssistant:
     def __init__(self, index_dir: str | Path | None = None, settings: Settings | None = None, **overrides: Any) -> None:
         self.settings = settings or Settings.load(index_dir=index_dir, **overrides)
 
+    def with_settings(self, **changes: Any) -> NewsAssistant:
+        """An assistant over the same index with some settings changed (``mode``, ``top_k`` …), sharing the models
+        and the store this one has loaded: how the UI answers each request with the options it was given."""
+        if "index_dir" in changes:
+            raise ValueError("with_settings shares this assistant's index; make a new NewsAssistant for another")
+        other = NewsAssistant(settings=replace(self.settings, **changes))
+        for shared in ("embeddings", "index"):
+            if shared in self.__dict__:
+                other.__dict__[shared] = self.__dict__[shared]
+        return other
+
     @cached_property
     def embeddings(self):  # noqa: ANN201 - lazy: importing torch takes seconds
         from rag.embeddings import NewsEmbeddings
@@ -142,7 +153,13 @@ class NewsAssistant:
             if "text" in update:
                 text += update["text"]
                 yield update["text"]
-        yield self._finish(cite(question, text, passages, mode=self.settings.mode))
+        answer = self._finish(cite(question, text, passages, mode=self.settings.mode))
+        support = self._support(answer)
+        if support:
+            yield support
+            answer = replace(cite(question, answer.text + support, passages, mode=self.settings.mode),
+                             short_answer=answer.short_answer)
+        yield answer
 
     def standalone_question(self, question: str, history: Sequence[Message] | None) -> str:
         """The question to retrieve with: a follow-up rewritten to stand alone by the chat model when there is one
@@ -176,6 +193,14 @@ class NewsAssistant:
         if grounded is None:
             return replace(answer, text=NOT_GROUNDED, refused=True)
         return replace(grounded, short_answer=phrase)
+
+    def _support(self, answer: Answer) -> str:
+        """The quoted evidence a chat model's phrase answer is followed by (see ``generation.supporting_sentence``)."""
+        if self.chat_model is None or answer.refused:
+            return ""
+        from rag.generation import supporting_sentence
+
+        return supporting_sentence(answer.text, answer.passages)
 
 
 def standalone_query(question: str, history: Sequence[Message] | None) -> str:

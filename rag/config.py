@@ -38,9 +38,9 @@ class Settings:
     llm_model: str = DEFAULT_LLM  # a packaged model (rag.models) or a .gguf path
     llm_context: int = 4096
     llm_threads: int = 0  # 0: every core
-    max_tokens: int = 160
-    llm_passages: int = 3  # the best of the top_k passages that a chat model reads, after focusing (rag.focus)
-    passage_words: int = 100  # words kept of each of them, around its best sentence
+    max_tokens: int = 32  # the model writes a short phrase and its [n]; the evidence is quoted, not generated
+    llm_passages: int = 4  # the best of the top_k passages that a chat model reads, after focusing (rag.focus)
+    passage_words: int = 80  # words kept of each of them, around its best sentence
     openai_base_url: str = ""  # e.g. http://localhost:11434/v1 for Ollama; empty: api.openai.com
     openai_model: str = ""
     openai_api_key: str = ""  # empty: $OPENAI_API_KEY, else a placeholder that local servers accept

@@ -6,7 +6,7 @@ from datetime import date
 
 from rag.articles import Passage
 from rag.generation import (BLANKED, NO_ANSWER, SYSTEM_PROMPT, answer_messages, format_sources, is_no_answer,
-                            lead_phrase, neutralise)
+                            lead_phrase, neutralise, supporting_sentence)
 
 
 def passage(text: str, title: str = "Title") -> Passage:
@@ -50,3 +50,13 @@ def test_orders_to_an_ai_are_blanked_but_reporting_is_kept():
     kept = neutralise(text)
     assert "ignore all previous" not in kept and "Reply only" not in kept and BLANKED in kept
     assert "The bakery won." in kept and "would not ignore the previous ruling" in kept and "rules of the road" in kept
+
+
+def test_a_phrase_answer_is_followed_by_the_cited_sentence_that_states_it():
+    passages = [passage("Rain fell. The minister resigned on Friday after a vote. Markets rose."),
+                passage("Storms hit the coast.")]
+    assert supporting_sentence("Friday [1]", passages) == " — “The minister resigned on Friday after a vote.” [1]"
+    assert supporting_sentence("friday [2, 1]", passages) == " — “The minister resigned on Friday after a vote.” [1]"
+    assert supporting_sentence("Monday [1]", passages) == ""  # the phrase is in no cited sentence: nothing quoted
+    assert supporting_sentence("Friday [3]", passages) == ""  # a marker that points at no source
+    assert supporting_sentence("He resigned on Friday after a long and bitter vote [1].", passages) == ""
