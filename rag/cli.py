@@ -23,6 +23,7 @@ EXAMPLES = """examples:
   newsrag ask "Where did the clashes erupt?"
   newsrag ask --json --since 2024-01-01 "What happened in Aleppo?"
   newsrag stats
+  newsrag ui                                  chat in the browser at http://127.0.0.1:7860
   newsrag eval --dataset eval/gold/seeds      score answers against a gold Q&A set
 """
 
@@ -61,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", parents=[common], help="show what the index holds")
     stats.add_argument("--json", action="store_true", help="print as JSON")
+
+    ui = commands.add_parser("ui", parents=[common], help="chat in the browser (Gradio)",
+                             description="Serve the chat app: streamed cited answers, a sources panel, filters and "
+                                         "a corpus tab for uploads. Binds 127.0.0.1 unless --host says otherwise.")
+    ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    ui.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    ui.add_argument("--auth", metavar="USER:PASSWORD",
+                    help="require this login (default: $NEWSRAG_UI_AUTH; prefer the variable: flags show in ps)")
 
     evaluate = commands.add_parser(
         "eval", parents=[common], help="score retrieval, answers and speed on a gold Q&A set",
@@ -161,6 +170,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ui(args: argparse.Namespace) -> int:
+    import os
+
+    from ui.app import launch, parse_auth
+
+    assistant = _assistant(args)
+    auth = parse_auth(args.auth or os.environ.get("NEWSRAG_UI_AUTH"))
+    print(f"newsrag: serving {assistant.settings.index_dir} at http://{args.host}:{args.port} (Ctrl+C stops)", flush=True)
+    launch(assistant, host=args.host, port=args.port, auth=auth)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from eval.harness import run_eval
     from rag.config import Settings
@@ -185,7 +206,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "eval": cmd_eval}
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "ui": cmd_ui, "eval": cmd_eval}
 
 
 def _answer_dict(answer: Answer) -> dict[str, Any]:

@@ -1,0 +1,174 @@
+"""The Gradio app, launched for real on loopback over a real index of the seeds: driven through ``gradio_client``
+(the app's own API: ask, follow up, upload) and through a headless Chromium that types a question, as a person
+would, and sees a cited answer and its source card.
+
+The browser test needs Debian's ``chromium`` and the ``playwright`` package (never ``playwright install``); it is
+skipped without them, unless ``NEWSRAG_REQUIRE_BROWSER=1`` (set by ``.ci/run``) makes their absence a failure.
+``NEWSRAG_UI_SCREENSHOT=docs/ui.png`` keeps its screenshot (that is how the README's picture is made).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rag.articles import Answer, Citation, Passage
+from ui.app import parse_auth, safe_name
+from ui.sources import sources_html
+
+from conftest import SEEDS
+
+CHROMIUM = Path("/usr/bin/chromium")
+# read at import: the autouse fixture in conftest.py clears NEWSRAG_* before each test
+REQUIRE_BROWSER = os.environ.get("NEWSRAG_REQUIRE_BROWSER") == "1"
+SCREENSHOT = os.environ.get("NEWSRAG_UI_SCREENSHOT")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def passage(text: str, number: int = 1, url: str = "https://news.example/a") -> Passage:
+    return Passage(chunk_id=f"a:{number}", article_id="a", text=text, title="Title <b>bold</b>", source="Wire",
+                   url=url, published_at=date(2024, 12, 8), authors=(), start=0, end=len(text), score=0.5)
+
+
+def test_sources_panel_highlights_the_supporting_sentence_and_folds_uncited_passages():
+    cited = passage("Rebels took the city. Assad fled to Russia on Sunday. Talks went on.")
+    other = passage("Weather was mild.", number=2)
+    answer = Answer(question="Where did Assad flee?", text="Russia [1] — “Assad fled to Russia on Sunday.” [1]",
+                    citations=(Citation(1, cited, ("Russia [1] — “Assad fled to Russia on Sunday.” [1]",)),),
+                    passages=(cited, other), mode="local", short_answer="Russia")
+    html = sources_html(answer)
+    assert "<mark>Assad fled to Russia on Sunday.</mark>" in html
+    assert 'href="https://news.example/a"' in html and "Wire · 2024-12-08" in html
+    folded = html.split("<details", 1)[1]
+    assert "1 more retrieved passage, not cited" in folded and "Weather was mild." in folded
+    assert "Weather" not in html.split("<details", 1)[0]
+
+
+def test_article_text_is_shown_as_text_never_as_html():
+    hostile = passage('<script>alert(1)</script><img src=x onerror="alert(2)"> [Click](javascript:alert(3))',
+                      url="javascript:alert(4)")
+    html = sources_html(reading=[hostile])
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "href=" not in html  # a javascript: URL is never made a link
+
+
+def test_uploaded_file_names_cannot_escape_the_uploads_folder():
+    assert safe_name("../../etc/passwd.txt") == "passwd.txt"
+    assert safe_name("..\\..\\x.json") == "x.json"
+    assert safe_name("a<b>|c?.md") == "a_b_c_.md"
+    assert safe_name("..") == "upload"
+
+
+def test_login_is_user_colon_password():
+    assert parse_auth("ann:s3cret:x") == ("ann", "s3cret:x") and parse_auth("") is None
+    with pytest.raises(Exception, match="user:password"):
+        parse_auth("ann")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory):
+    """The app over a fresh index of the seeds, launched on loopback; answers locally by default, as shipped."""
+    from rag import NewsAssistant
+    from ui.app import launch
+
+    assistant = NewsAssistant(index_dir=tmp_path_factory.mktemp("ui") / "index", mode="local")
+    assistant.ingest([SEEDS], progress=False)
+    port = free_port()
+    app = launch(assistant, port=port, block=False)
+    yield f"http://127.0.0.1:{port}/", assistant
+    app.close()
+
+
+def test_app_answers_with_citations_and_follow_ups_use_the_conversation(served):
+    from gradio_client import Client
+
+    url, _ = served
+    client = Client(url, verbose=False)
+    conversation, panel, box = client.predict("Where did Assad flee to?", "extractive", 5, "", "", [], api_name="/ask")
+    reply = conversation[-1]["content"][0]["text"]
+    assert "Russia" in reply and "[1]" in reply and box == ""
+    assert 'id="nr-source-1"' in panel and "<mark>" in panel and "Russia" in panel.split("<mark>")[1]
+    conversation, _, _ = client.predict("What did the new authorities demand?", "extractive", 5, "", "", [],
+                                        api_name="/ask")
+    assert len(conversation) == 4  # the same session: the first exchange is kept and sent as history
+    assert "[" in conversation[-1]["content"][0]["text"]
+
+
+def test_filters_that_exclude_everything_give_a_refusal_not_an_invented_answer(served):
+    from gradio_client import Client
+
+    conversation, panel, _ = Client(served[0], verbose=False).predict(
+        "Where did Assad flee to?", "extractive", 5, "1990-01-01", "1990-12-31", [], api_name="/ask")
+    assert "cannot answer" in conversation[-1]["content"][0]["text"] and "nr-card" not in panel
+
+
+def test_a_long_answer_does_not_block_another_person(served):
+    from gradio_client import Client
+
+    url, _ = served
+    slow = Client(url, verbose=False).submit("Where did Assad flee to?", "local", 5, "", "", [], api_name="/ask")
+    quick, _, _ = Client(url, verbose=False).predict("Where did Assad flee to?", "extractive", 5, "", "", [],
+                                                     api_name="/ask")
+    assert "Russia" in quick[-1]["content"][0]["text"]
+    assert not slow.done()  # the local model is still reading or writing while the other person got an answer
+    conversation, panel, _ = slow.result(timeout=300)
+    assert "Russia" in conversation[-1]["content"][0]["text"] and "<mark>" in panel
+
+
+def test_upload_adds_articles_and_reports_bad_files(served, tmp_path):
+    from gradio_client import Client, handle_file
+
+    url, assistant = served
+    before = assistant.stats().articles
+    good = tmp_path / "harbor.md"
+    good.write_text("Harbor Bakery wins bread prize\n\nSource: Riverside Gazette\nDate: 2024-05-02\n\n"
+                    "Harbor Bakery won the national bread prize on Thursday for its rye sourdough.\n", encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(b'{"title": "cut off", "text": ')
+    log, stats, _, _ = Client(url, verbose=False).predict([handle_file(good), handle_file(broken)],
+                                                          api_name="/add_files")
+    assert "✓ harbor.md: 1 new" in log and "✗ broken.json:" in log
+    assert assistant.stats().articles == before + 1 and f"| Articles | {before + 1} |" in stats
+    assert "Riverside Gazette" in stats
+    assert (assistant.settings.index_dir.parent / "index-uploads" / "harbor.md").is_file()
+
+
+def test_a_person_asks_in_the_browser_and_sees_a_cited_answer(served, tmp_path):
+    have_browser = CHROMIUM.exists()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        have_browser = False
+    if not have_browser:
+        if REQUIRE_BROWSER:
+            pytest.fail("the browser test is required here but chromium or playwright is missing")
+        pytest.skip("needs Debian's chromium (/usr/bin/chromium) and the playwright package")
+    shot = tmp_path / "ui.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1360, "height": 900})
+        page.goto(served[0])
+        box = page.locator("#question textarea")
+        box.fill("Where did Assad flee to?")
+        box.press("Enter")
+        page.wait_for_selector("#sources .nr-card mark", timeout=180_000)  # the local model's finished answer
+        reply = page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text()
+        card = page.locator("#sources #nr-source-1").inner_text()
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert "Russia" in reply and "[1]" in reply
+    assert "[1]" in card and "Clashes Erupt in Aleppo" in card and "Russia" in card
+    if SCREENSHOT:
+        shutil.copyfile(shot, SCREENSHOT)

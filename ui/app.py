@@ -1,0 +1,250 @@
+"""The Gradio chat app: streamed cited answers beside a sources panel, filters, and a corpus tab for uploads.
+
+    from rag import NewsAssistant
+    from ui.app import build_app
+    build_app(NewsAssistant(index_dir="index")).launch()
+
+or ``newsrag ui`` / ``python -m ui``. Answers stream from ``NewsAssistant.stream``; each request gets a sibling
+assistant with the options chosen in the page (``NewsAssistant.with_settings``), so the models and the store load
+once per process however many people ask at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: no calls home
+
+import gradio as gr  # noqa: E402
+
+from rag import Answer, NewsAssistant, Retrieved  # noqa: E402
+from rag.articles import Filters  # noqa: E402
+from rag.errors import InputError, NewsragError  # noqa: E402
+from rag.loaders import SUPPORTED_SUFFIXES  # noqa: E402
+from ui.sources import sources_html  # noqa: E402
+
+EXAMPLES = ["Where did Assad flee to?", "Which cities did the opposition take before Damascus?",
+            "What did Russia say about Assad's departure?"]
+MODE_LABELS = {"local": "Local model", "extractive": "Quoted sentences (no model)", "openai": "Configured API"}
+CONCURRENT_ANSWERS = 4  # answers in progress at once; the local model takes its requests in turn, quick ones pass
+MAX_UPLOAD = "50mb"
+CSS = """
+.nr-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px}
+.nr-head {font-weight: 600} .nr-num {color: var(--color-accent)} .nr-meta {font-size: 0.85em; opacity: 0.75}
+.nr-passage {margin: 6px 0 0 0; font-size: 0.9em; white-space: pre-wrap}
+.nr-passage mark {background: #fde68a; color: inherit; padding: 0 1px}
+.nr-empty, .nr-status {opacity: 0.75; padding: 6px 0}
+"""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the controls beside the chat ask for."""
+
+    mode: str
+    top_k: int
+    date_from: date | None
+    date_to: date | None
+    sources: tuple[str, ...]
+
+    def filters(self) -> Filters | None:
+        if not (self.sources or self.date_from or self.date_to):
+            return None
+        return Filters(sources=self.sources, date_from=self.date_from, date_to=self.date_to)
+
+
+def uploads_dir(assistant: NewsAssistant) -> Path:
+    """Where uploaded files are kept (beside the index, not in it: ingest never reads the index's own folder)."""
+    index = assistant.settings.index_dir.resolve()
+    return index.parent / f"{index.name}-uploads"
+
+
+def answer_modes(assistant: NewsAssistant) -> list[str]:
+    modes = ["local", "extractive"]
+    if assistant.settings.openai_model:
+        modes.append("openai")
+    if assistant.settings.mode not in modes:
+        modes.insert(0, assistant.settings.mode)
+    return modes
+
+
+def chat(assistant: NewsAssistant, question: str, history: list[dict[str, str]], options: Options
+         ) -> Iterator[tuple[list[dict[str, str]], str]]:
+    """Stream one exchange: the conversation so far plus the answer as it grows, and the sources panel."""
+    question = " ".join((question or "").split())
+    if not question:
+        yield history, sources_html()
+        return
+    asking = assistant.with_settings(mode=options.mode, top_k=options.top_k)
+    shown = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": "…"}]
+    yield shown, sources_html()
+    text = ""
+    try:
+        for event in asking.stream(question, history=history, filters=options.filters()):
+            if isinstance(event, Retrieved):
+                yield list(shown), sources_html(reading=event.passages)
+            elif isinstance(event, str):
+                text += event
+                shown[-1] = {"role": "assistant", "content": text}
+                yield list(shown), gr.skip()  # the panel keeps what it shows; only the answer grows
+            elif isinstance(event, Answer):
+                shown[-1] = {"role": "assistant", "content": event.text}
+                yield list(shown), sources_html(event)
+    except NewsragError as error:
+        shown[-1] = {"role": "assistant", "content": f"⚠️ {error}"}
+        yield shown, sources_html()
+
+
+def parse_day(value: str, label: str) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise gr.Error(f"{label}: {value!r} is not a date; use YYYY-MM-DD, e.g. 2024-12-08") from None
+
+
+def add_files(assistant: NewsAssistant, files: list[str] | None, progress: gr.Progress) -> str:
+    """Copy uploads into the uploads folder and ingest them one by one, reporting each file's problems."""
+    if not files:
+        return "Choose one or more files first."
+    target = uploads_dir(assistant)
+    target.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for path in progress.tqdm(files, desc="Adding files"):
+        name = safe_name(Path(path).name)
+        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            lines.append(f"✗ {name}: not a supported format ({', '.join(sorted(SUPPORTED_SUFFIXES))})")
+            continue
+        stored = target / name
+        shutil.copyfile(path, stored)
+        try:
+            report = assistant.ingest([stored], progress=False)
+        except NewsragError as error:
+            lines.append(f"✗ {name}: {error}")
+            continue
+        problems = [f"✗ {name}: {p.reason}" + (f" (line {p.line})" if p.line else "") for p in report.problems]
+        lines.extend(problems)
+        if report.articles_seen or not problems:
+            lines.append(f"✓ {name}: {report.articles_added} new, {report.articles_updated} updated, "
+                         f"{report.articles_unchanged} unchanged articles; {report.chunks_added} passages added")
+    return "\n".join(lines)
+
+
+def safe_name(name: str) -> str:
+    """An uploaded file's name reduced to one harmless path component."""
+    cleaned = re.sub(r"[^\w.\- ]+", "_", Path(name.replace("\\", "/")).name).strip(" .") or "upload"
+    return cleaned[:120]
+
+
+def stats_markdown(assistant: NewsAssistant) -> str:
+    try:
+        stats = assistant.stats()
+    except NewsragError as error:
+        return f"**No index yet.** {error}"
+    span = f"{stats.oldest} to {stats.newest}" if stats.oldest else "undated"
+    sources = ", ".join(stats.sources[:12]) + (f" and {len(stats.sources) - 12} more" if len(stats.sources) > 12 else "")
+    return (f"| | |\n|---|---|\n| Articles | {stats.articles:,} |\n| Passages | {stats.chunks:,} |\n"
+            f"| Sources | {len(stats.sources)}{': ' + sources if sources else ''} |\n| Dates | {span} |\n"
+            f"| Newest article | {stats.newest or 'undated'} |\n| Embedding model | {stats.embedding_model} |\n"
+            f"| Index | `{stats.path}` |")
+
+
+def source_choices(assistant: NewsAssistant) -> list[str]:
+    try:
+        return list(assistant.stats().sources)
+    except NewsragError:
+        return []
+
+
+def build_app(assistant: NewsAssistant) -> gr.Blocks:
+    """The Blocks app over ``assistant``'s index. Launch it with ``launch`` (below) or ``.launch()``."""
+    modes = answer_modes(assistant)
+    with gr.Blocks(title="newsrag") as app:
+        gr.Markdown("## newsrag\nAsk about the news in the index. Every claim cites its article: check it in the "
+                    "sources panel.")
+        history = gr.State([])
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Conversation", height=460, render_markdown=False, elem_id="chat",
+                                         buttons=["copy"], feedback_options=None)
+                    question = gr.Textbox(placeholder="Ask a question about the news…", show_label=False,
+                                          elem_id="question", submit_btn="Ask", stop_btn=True, autofocus=True)
+                    with gr.Row():
+                        new_chat = gr.Button("New chat", size="sm", elem_id="new-chat")
+                    gr.Examples(EXAMPLES, inputs=question, label="Examples for the bundled corpus")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources")
+                    panel = gr.HTML(sources_html(), elem_id="sources", js_on_load=None)
+            with gr.Accordion("Options", open=False):
+                with gr.Row():
+                    mode = gr.Radio([(MODE_LABELS.get(m, m), m) for m in modes], value=assistant.settings.mode,
+                                    label="Answer written by")
+                    top_k = gr.Slider(1, 20, value=assistant.settings.top_k, step=1, label="Passages to retrieve")
+                with gr.Row():
+                    date_from = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="any date")
+                    date_to = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="any date")
+                    sources = gr.Dropdown(source_choices(assistant), multiselect=True, label="Only these sources")
+        with gr.Tab("Corpus"):
+            stats = gr.Markdown(stats_markdown(assistant), elem_id="stats")
+            files = gr.File(file_count="multiple", label="Add articles: " + " ".join(sorted(SUPPORTED_SUFFIXES)),
+                            file_types=sorted(SUPPORTED_SUFFIXES), elem_id="upload")
+            add = gr.Button("Add to index", variant="primary", elem_id="add")
+            log = gr.Textbox(label="Result", lines=6, interactive=False, elem_id="upload-log")
+
+        def respond(message: str, past: list[dict[str, str]], mode_: str, k: float, since: str, until: str,
+                    only: list[str] | None):
+            options = Options(mode=mode_, top_k=int(k), date_from=parse_day(since, "From"),
+                              date_to=parse_day(until, "To"), sources=tuple(only or ()))
+            for shown, panel_html in chat(assistant, message, past, options):
+                yield shown, panel_html, shown, ""
+
+        asked = question.submit(respond, [question, history, mode, top_k, date_from, date_to, sources],
+                                [chatbot, panel, history, question], api_name="ask",
+                                concurrency_limit=CONCURRENT_ANSWERS, concurrency_id="answers")
+        question.stop(None, cancels=[asked])
+        chatbot.clear(lambda: ([], sources_html()), None, [history, panel], cancels=[asked], api_name=False)
+        new_chat.click(lambda: ([], [], sources_html(), ""), None, [chatbot, history, panel, question],
+                       cancels=[asked], api_name="new_chat")
+
+        def upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()):
+            result = add_files(assistant, paths, progress)
+            return result, stats_markdown(assistant), gr.update(choices=source_choices(assistant)), None
+
+        add.click(upload, files, [log, stats, sources, files], api_name="add_files", concurrency_limit=1)
+        app.load(lambda: (stats_markdown(assistant), gr.update(choices=source_choices(assistant))), None,
+                 [stats, sources], api_name=False)
+    return app
+
+
+def launch(assistant: NewsAssistant, host: str = "127.0.0.1", port: int | None = None,
+           auth: tuple[str, str] | None = None, block: bool = True) -> gr.Blocks:
+    """Serve the app. Binding beyond this machine without a login is allowed but warned about."""
+    if host not in ("127.0.0.1", "localhost", "::1") and not auth:
+        print(f"newsrag: warning: serving on {host} without a login: anyone who can reach this address can use "
+              "the assistant and add files (set NEWSRAG_UI_AUTH=user:password or --auth)", flush=True)
+    app = build_app(assistant)
+    app.queue(max_size=64, default_concurrency_limit=CONCURRENT_ANSWERS)
+    app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, css=CSS,
+               max_file_size=MAX_UPLOAD, footer_links=[], quiet=not block, show_error=False, ssr_mode=False)
+    return app
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """``user:password`` → (user, password); empty → no login."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not (sep and user and password):
+        raise InputError("the login must be given as user:password (NEWSRAG_UI_AUTH or --auth)")
+    return user, password
+

@@ -1,0 +1,75 @@
+"""The sources panel: one card per cited source, with the sentence that supports the answer highlighted.
+
+Everything shown comes from article text, which is untrusted: it is escaped, never rendered as HTML or Markdown,
+and a link is made only from an http(s) URL.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from rag.articles import Answer, Citation, Passage
+from rag.chain import MARKERS
+from rag.chunking import sentences
+
+_WORD = re.compile(r"\w+")
+
+
+def sources_html(answer: Answer | None = None, reading: Sequence[Passage] = ()) -> str:
+    """Cards for ``answer``'s cited sources, its other retrieved passages folded away; while an answer is still
+    being written, the passages it is ``reading``."""
+    if answer is None:
+        if not reading:
+            return '<div class="nr-empty">Sources appear here, numbered as the answer cites them.</div>'
+        cards = "".join(_card(n, p, ()) for n, p in enumerate(reading, start=1))
+        return f'<div class="nr-status">Reading {len(reading)} passage{"s" * (len(reading) != 1)}…</div>{cards}'
+    if not answer.citations:
+        note = "No source was cited." if answer.passages else "No passage was relevant enough to answer from."
+        return f'<div class="nr-empty">{note}</div>' + _folded(answer.passages, set())
+    cards = "".join(_card(c.number, c.passage, c.cited_by) for c in answer.citations)
+    return cards + _folded(answer.passages, {c.number for c in answer.citations})
+
+
+def supporting_span(citation: Citation) -> tuple[int, int] | None:
+    """Where in the cited passage the answer's evidence is: the passage sentence sharing the most words with the
+    answer sentences that cite it (at least half of its words, so a passing mention is not highlighted)."""
+    cited_words = {w.lower() for s in citation.cited_by for w in _WORD.findall(MARKERS.sub(" ", s))}
+    best, best_share = None, 0.5
+    for start, end in sentences(citation.passage.text):
+        words = [w.lower() for w in _WORD.findall(citation.passage.text[start:end])]
+        share = sum(w in cited_words for w in words) / len(words) if words else 0.0
+        if share > best_share:
+            best, best_share = (start, end), share
+    return best
+
+
+def _card(number: int, passage: Passage, cited_by: Sequence[str]) -> str:
+    span = supporting_span(Citation(number, passage, tuple(cited_by))) if cited_by else None
+    text = passage.text
+    if span:
+        start, end = span
+        body = f"{_e(text[:start])}<mark>{_e(text[start:end])}</mark>{_e(text[end:])}"
+    else:
+        body = _e(text)
+    title = _e(passage.title or "Untitled")
+    if re.match(r"https?://", passage.url or ""):
+        title = f'<a href="{_e(passage.url)}" target="_blank" rel="noopener noreferrer nofollow">{title}</a>'
+    meta = " · ".join(_e(x) for x in (passage.source, passage.published_at.isoformat() if passage.published_at else "",
+                                        passage.origin if not passage.url else "") if x)
+    return (f'<div class="nr-card" id="nr-source-{number}"><div class="nr-head"><span class="nr-num">[{number}]</span> '
+            f'{title}</div><div class="nr-meta">{meta}</div><blockquote class="nr-passage">{body}</blockquote></div>')
+
+
+def _folded(passages: Sequence[Passage], cited: set[int]) -> str:
+    others = [(n, p) for n, p in enumerate(passages, start=1) if n not in cited]
+    if not others:
+        return ""
+    cards = "".join(_card(n, p, ()) for n, p in others)
+    label = f"{len(others)} more retrieved passage{'s' * (len(others) != 1)}, not cited"
+    return f'<details class="nr-more"><summary>{label}</summary>{cards}</details>'
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
