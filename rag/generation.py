@@ -59,6 +59,7 @@ _ORDERS = re.compile(
     r"(?:notice|prompt|message|instruction)s?\b|you\s+are\s+now\s+(?:a|an|in)\b|(?:reply|respond|answer)\s+only\s+with\b|"
     r"do\s+not\s+answer\s+the\s+question)[^.!?\n]*[.!?]?", re.IGNORECASE)
 BLANKED = "[text addressed to AI assistants removed]"
+_INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'"})
 _MARKER = re.compile(rf"\s*{MARKERS.pattern}")  # a citation marker with the space before it
 
 
@@ -121,9 +122,9 @@ def supporting_sentence(answer: str, passages: Sequence[Passage]) -> str:
                 continue
             text = passages[number - 1].text
             for start, end in sentences(text):
-                sentence = " ".join(text[start:end].split()).strip('“”"')
-                if wanted in sentence.lower():
-                    return f" — “{sentence}” [{number}]"
+                sentence = " ".join(text[start:end].split())
+                if wanted in sentence.lower():  # quotes inside the quote become single ones, as in print
+                    return f" — “{sentence.translate(_INNER_QUOTES)}” [{number}]"
     return ""
 
 

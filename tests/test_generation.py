@@ -60,3 +60,5 @@ def test_a_phrase_answer_is_followed_by_the_cited_sentence_that_states_it():
     assert supporting_sentence("Monday [1]", passages) == ""  # the phrase is in no cited sentence: nothing quoted
     assert supporting_sentence("Friday [3]", passages) == ""  # a marker that points at no source
     assert supporting_sentence("He resigned on Friday after a long and bitter vote [1].", passages) == ""
+    quoted = [passage('“Squid Game” is coming back, Netflix said. It said "soon".')]
+    assert supporting_sentence("Squid Game [1]", quoted) == " — “‘Squid Game’ is coming back, Netflix said.” [1]"
