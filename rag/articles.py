@@ -64,8 +64,9 @@ class Passage:
     authors: tuple[str, ...]
     start: int
     end: int
-    score: float
+    score: float  # cosine similarity to the question (dense search), whatever ranked the passage
     origin: str = ""  # the file the article was read from
+    rerank_score: float | None = None  # the cross-encoder's relevance, when reranking is on (rag/rerank.py)
 
 
 @dataclass(frozen=True)

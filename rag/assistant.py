@@ -78,19 +78,28 @@ class NewsAssistant:
         return None if self.settings.mode == "extractive" else chat_model(self.settings)
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
-        """The ranking retrieval produces (hybrid or dense, as configured), best first, with no relevance floor."""
+        """The ranking retrieval produces (hybrid or dense, reranked or not, as configured), best first, with no
+        relevance floor."""
+        return self.retriever(min_relevance=-1.0, k=k or self.settings.top_k).passages(query, filters)
+
+    def retriever(self, **changes: Any):  # noqa: ANN201
+        """The LangChain retriever these settings describe (``changes`` override its fields)."""
         from rag.retrieval import NewsRetriever
 
-        return NewsRetriever(index=self.index, k=k or self.settings.top_k, min_relevance=-1.0,
-                             keywords=self.settings.hybrid).passages(query, filters)
+        fields = {"index": self.index, "k": self.settings.top_k, "min_relevance": self.settings.min_relevance,
+                  "keywords": self.settings.hybrid, "reranker": self.reranker, "rerank_depth": self.settings.rerank_depth}
+        return NewsRetriever(**{**fields, **changes})
+
+    @cached_property
+    def reranker(self):  # noqa: ANN201 - None unless settings.rerank
+        from rag.rerank import load_cross_encoder
+
+        return load_cross_encoder(self.settings.rerank_tokens) if self.settings.rerank else None
 
     @cached_property
     def _chain(self):  # noqa: ANN201
         from rag.chain import build_chain
-        from rag.retrieval import NewsRetriever
-
-        retriever = NewsRetriever(index=self.index, k=self.settings.top_k, min_relevance=self.settings.min_relevance,
-                                  keywords=self.settings.hybrid)
+        retriever = self.retriever()
         if self.chat_model is None:
             from rag.extractive import ExtractiveAnswerer
 

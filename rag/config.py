@@ -33,6 +33,9 @@ class Settings:
     top_k: int = 5
     hybrid: bool = True  # fuse keyword (BM25) search with dense search (rag/retrieval.py)
     min_relevance: float = 0.3
+    rerank: bool = False  # reorder the fused candidates with a cross-encoder (rag/rerank.py)
+    rerank_depth: int = 30  # how many fused candidates the cross-encoder reads
+    rerank_tokens: int = 256  # word pieces of question + passage it reads per pair
     mode: str = "local"
     embed_batch_size: int = 32
     llm_model: str = DEFAULT_LLM  # a packaged model (rag.models) or a .gguf path
@@ -55,6 +58,10 @@ class Settings:
             raise ConfigError(f"top_k must be between 1 and 100, got {self.top_k}")
         if not -1.0 <= self.min_relevance <= 1.0:
             raise ConfigError(f"min_relevance is a cosine similarity between -1 and 1, got {self.min_relevance}")
+        if not 1 <= self.rerank_depth <= 200:
+            raise ConfigError(f"rerank_depth must be between 1 and 200, got {self.rerank_depth}")
+        if not 32 <= self.rerank_tokens <= 512:
+            raise ConfigError(f"rerank_tokens must be between 32 and 512, got {self.rerank_tokens}")
         if self.mode not in ANSWER_MODES:
             raise ConfigError(f"unknown answer mode {self.mode!r}; choose one of: {', '.join(ANSWER_MODES)}")
         if not 512 <= self.llm_context <= 131072:

@@ -1,7 +1,7 @@
 """Question -> relevant passages, as a LangChain retriever (so it plugs into any LangChain chain).
 
 Hybrid search: the dense (embedding) ranking and the keyword (BM25) ranking are fused by reciprocal rank, so a
-passage that either finds near the top rises. When even the best passage falls below ``min_relevance`` (cosine
+passage that either finds near the top rises; a cross-encoder can then reorder the best fused candidates. When even the best passage falls below ``min_relevance`` (cosine
 similarity), nothing is returned: an empty result is how the assistant knows the corpus does not cover a
 question, and refuses instead of guessing.
 """
@@ -16,6 +16,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from rag.articles import Filters, Passage
+from rag.rerank import CrossEncoder, rerank
 from rag.store import NewsIndex
 
 
@@ -31,6 +32,8 @@ class NewsRetriever(BaseRetriever):
     min_relevance: float = 0.3
     keywords: bool = True  # fuse BM25 with dense search
     depth: int = 20  # how deep each ranking is read before fusing
+    reranker: CrossEncoder | None = None  # reorders the top ``rerank_depth`` fused candidates
+    rerank_depth: int = 30
     filters: Filters | None = None
 
     model_config = {"arbitrary_types_allowed": True}
@@ -40,13 +43,18 @@ class NewsRetriever(BaseRetriever):
 
     def passages(self, query: str, filters: Filters | None = None) -> list[Passage]:
         """The typed form of ``invoke``: relevant passages, best first."""
-        depth = max(self.depth, self.k)
-        dense = self.index.search(query, depth if self.keywords else self.k, filters)
+        pool = max(self.k, self.rerank_depth) if self.reranker else self.k  # candidates wanted before the cut
+        depth = max(self.depth, pool)
+        dense = self.index.search(query, depth if self.keywords or self.reranker else self.k, filters)
         if not dense or max(p.score for p in dense) < self.min_relevance:
             return []
-        if not self.keywords:
-            return [p for p in dense if p.score >= self.min_relevance]
-        return fuse([dense, self.index.keyword_search(query, depth, filters)])[: self.k]
+        if self.keywords:
+            candidates = fuse([dense, self.index.keyword_search(query, depth, filters)])[:pool]
+        else:
+            candidates = [p for p in dense if p.score >= self.min_relevance][:pool]
+        if self.reranker:
+            candidates = rerank(self.reranker, query, candidates)
+        return candidates[: self.k]
 
 
 def fuse(rankings: list[list[Passage]], k: int = 60) -> list[Passage]:

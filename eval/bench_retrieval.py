@@ -1,0 +1,89 @@
+"""Compare retrieval setups side by side on one dataset, in one run: BM25, dense, hybrid (RRF) and hybrid plus
+cross-encoder reranking, each scored on answer recall@1/5/10, gold-article hit@5, MRR and latency.
+
+    python -m eval.bench_retrieval --dataset ../shared/benchmarks/rtqa-2022-dev [--sample N] [--as-of]
+
+It uses the eval harness's cached index (built on first use) and its scorers. The first-stage rankings are read
+once per question and shared by the setups built on them, and each setup's latency covers only its own work
+(plus the rankings it needs), so the numbers add up. ``--as-of`` applies each question's date as a filter, as
+``newsrag eval`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from eval.dataset import load_dataset
+from eval.harness import RETRIEVAL_DEPTH, _cached_index
+from eval.scoring import answer_rank, gold_rank, hit_at, mean, percentile, reciprocal_rank
+from rag.articles import Filters, Passage
+from rag.config import Settings
+from rag.retrieval import fuse
+
+Ranking = list[Passage]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", required=True)
+    parser.add_argument("--sample", type=int, help="a random N questions (the same N every run)")
+    parser.add_argument("--as-of", action="store_true", help="filter out articles dated after each question")
+    parser.add_argument("--depth", type=int, default=30, help="candidates the cross-encoder reranks")
+    parser.add_argument("--rerank-tokens", type=int, default=256)
+    parser.add_argument("--cache", default="eval/.cache")
+    args = parser.parse_args()
+
+    from tqdm import tqdm
+
+    from rag.rerank import load_cross_encoder, rerank
+
+    dataset = load_dataset(args.dataset, sample=args.sample)
+    assistant, _ = _cached_index(dataset, Settings.load(mode="extractive"), Path(args.cache), sys.stderr.isatty())
+    index = assistant.index
+    model = load_cross_encoder(args.rerank_tokens)
+    depth = max(args.depth, RETRIEVAL_DEPTH)
+
+    def timed(step: Callable[[], Ranking]) -> tuple[Ranking, float]:
+        started = time.perf_counter()
+        return step(), (time.perf_counter() - started) * 1000
+
+    rows: dict[str, list[tuple[int | None, int | None, float]]] = {}
+    for question in tqdm(dataset.questions, unit="q", disable=not sys.stderr.isatty()):
+        filters = Filters(as_of=question.as_of) if args.as_of else None
+        dense, dense_ms = timed(lambda: index.search(question.question, depth, filters))
+        bm25, bm25_ms = timed(lambda: index.keyword_search(question.question, depth, filters))
+        hybrid, fuse_ms = timed(lambda: fuse([dense, bm25]))
+        reranked, rerank_ms = timed(lambda: rerank(model, question.question, hybrid[: args.depth]))
+        for name, ranking, ms in (("BM25", bm25, bm25_ms), ("dense", dense, dense_ms),
+                                  ("hybrid (RRF)", hybrid, dense_ms + bm25_ms + fuse_ms),
+                                  (f"hybrid + rerank top {args.depth}", reranked, dense_ms + bm25_ms + fuse_ms + rerank_ms)):
+            top = ranking[:RETRIEVAL_DEPTH]
+            rows.setdefault(name, []).append((
+                gold_rank([p.url for p in top], question.gold_urls) if question.gold_urls else None,
+                answer_rank([p.text for p in top], question.answer) if question.answer else None,
+                ms))
+        rows.setdefault("(rerank alone)", []).append((None, None, rerank_ms))
+
+    print(f"{dataset.name}: {len(dataset.questions)} questions, as_of filter {'on' if args.as_of else 'off'}, "
+          f"embedder {assistant.settings.embedding_model}, rerank {args.depth} pairs of {args.rerank_tokens} tokens\n")
+    print("| setup | answer recall@1 | @5 | @10 | hit@5 | MRR | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|")
+    answerable = [q.answer is not None for q in dataset.questions]
+    with_gold = [bool(q.gold_urls) for q in dataset.questions]
+    for name, results in rows.items():
+        ms = [r[2] for r in results]
+        if name.startswith("("):
+            print(f"| {name} | | | | | | {percentile(ms, 50):.0f} | {percentile(ms, 95):.0f} |")
+            continue
+        recall = [mean([hit_at(r[1], k) for r, a in zip(results, answerable) if a]) for k in (1, 5, 10)]
+        hit5 = mean([hit_at(r[0], 5) for r, g in zip(results, with_gold) if g])
+        mrr = mean([reciprocal_rank(r[0]) for r, g in zip(results, with_gold) if g])
+        print(f"| {name} | {recall[0]:.3f} | {recall[1]:.3f} | {recall[2]:.3f} | {hit5:.3f} | {mrr:.3f} | "
+              f"{percentile(ms, 50):.0f} | {percentile(ms, 95):.0f} |")
+
+
+if __name__ == "__main__":
+    main()
