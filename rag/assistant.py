@@ -51,8 +51,9 @@ class NewsAssistant:
     def with_settings(self, **changes: Any) -> NewsAssistant:
         """An assistant over the same index with some settings changed (``mode``, ``top_k`` …), sharing the models
         and the store this one has loaded: how the UI answers each request with the options it was given."""
-        if "index_dir" in changes:
-            raise ValueError("with_settings shares this assistant's index; make a new NewsAssistant for another")
+        if changes.keys() & {"index_dir", "embedding_model"}:
+            raise ValueError("with_settings shares this assistant's index and embedder; for another index or "
+                             "embedding model make a new NewsAssistant")
         other = NewsAssistant(settings=replace(self.settings, **changes))
         for shared in ("embeddings", "index"):
             if shared in self.__dict__:
