@@ -1,7 +1,7 @@
 """Compare retrieval setups side by side on one dataset, in one run: BM25, dense, hybrid (RRF) and hybrid plus
 cross-encoder reranking, each scored on answer recall@1/5/10, gold-article hit@5, MRR and latency.
 
-    python -m eval.bench_retrieval --dataset ../shared/benchmarks/rtqa-2022-dev [--sample N] [--as-of]
+    python -m eval.bench_retrieval --dataset ../shared/benchmarks/rtqa-2022-dev [--sample N] [--as-of] [--embedder M]
 
 It uses the eval harness's cached index (built on first use) and its scorers. The first-stage rankings are read
 once per question and shared by the setups built on them, and each setup's latency covers only its own work
@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--as-of", action="store_true", help="filter out articles dated after each question")
     parser.add_argument("--depth", type=int, default=30, help="candidates the cross-encoder reranks")
     parser.add_argument("--rerank-tokens", type=int, default=256)
+    parser.add_argument("--embedder", default=Settings.embedding_model, help="embedding model (its index is built once)")
     parser.add_argument("--cache", default="eval/.cache")
     args = parser.parse_args()
 
@@ -42,7 +43,7 @@ def main() -> None:
     from rag.rerank import load_cross_encoder, rerank
 
     dataset = load_dataset(args.dataset, sample=args.sample)
-    assistant, _ = _cached_index(dataset, Settings.load(mode="extractive"), Path(args.cache), sys.stderr.isatty())
+    assistant, _ = _cached_index(dataset, Settings.load(mode="extractive", embedding_model=args.embedder), Path(args.cache), sys.stderr.isatty())
     index = assistant.index
     model = load_cross_encoder(args.rerank_tokens)
     depth = max(args.depth, RETRIEVAL_DEPTH)

