@@ -30,7 +30,7 @@ ONNX_MODELS = {
 def resolve_model_path(name: str) -> Path:
     """A vetted model name or a local sentence-transformers folder -> the folder holding its weights."""
     if name in ONNX_MODELS:
-        from rag.rerank import packaged_model_dir
+        from rag.onnx_models import packaged_model_dir
 
         return packaged_model_dir(ONNX_MODELS[name][0])
     if name in KNOWN_MODELS:
@@ -116,44 +116,23 @@ class NewsEmbeddings(Embeddings):
 
 
 class OnnxEncoder:
-    """A BERT-style int8 ONNX encoder with CLS pooling, with the slice of sentence-transformers' ``encode`` that
-    ``NewsEmbeddings`` uses. onnxruntime, no torch: about twice as fast as MiniLM through torch on 2 cores."""
+    """An int8 ONNX encoder with CLS pooling (``rag.onnx_models``), with the slice of sentence-transformers'
+    ``encode`` that ``NewsEmbeddings`` uses."""
 
     max_seq_length = 512
 
     def __init__(self, folder: Path) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
+        from rag.onnx_models import OnnxRunner
 
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=self.max_seq_length)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, os.cpu_count() or 1)
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
-        self._lock = threading.Lock()
+        self.runner = OnnxRunner(folder, max_tokens=self.max_seq_length)
 
     def encode(self, texts: list[str], batch_size: int = 32, **_: Any) -> Any:
         import numpy as np
 
-        vectors = np.zeros((len(texts), 384), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths batch with little padding
-        for start in range(0, len(order), batch_size):
-            batch = order[start: start + batch_size]
-            with self._lock:
-                encoded = self.tokenizer.encode_batch([texts[i] for i in batch])
-            feed = {name: np.asarray([getattr(e, attr) for e in encoded], dtype=np.int64)
-                    for name, attr in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
-                                       ("token_type_ids", "type_ids"))}
-            cls = self.session.run(None, feed)[0][:, 0]
-            vectors[batch] = cls / np.linalg.norm(cls, axis=1, keepdims=True)
-        return vectors
+        cls = self.runner.run(texts, batch_size)
+        return cls / np.linalg.norm(cls, axis=1, keepdims=True)
 
 
 @lru_cache(maxsize=2)
 def _load_onnx_model(path: Path) -> OnnxEncoder:
-    try:
-        return OnnxEncoder(path)
-    except Exception as exc:  # onnxruntime reports a bad file with its own exception types
-        raise ModelError(f"cannot load the embedding model from {path}: {exc}") from None
+    return OnnxEncoder(path)

@@ -32,6 +32,7 @@ def test_queries_carry_the_instruction_and_documents_do_not(bge):
     batch = bge.embed_documents(["short", "a much longer text " * 40, "mid length text here"])
     alone = bge.embed_documents(["mid length text here"])
     assert np.asarray(batch[2]) @ np.asarray(alone[0]) > 0.99  # length-sorted batches keep each text's vector
+    assert len(bge.embed_documents(["word " * 2000])[0]) == 384  # past the model's 512 word pieces: cut, not an error
 
 
 def test_an_index_built_with_bge_answers_and_refuses_another_embedder(tmp_path):

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from rag.articles import Passage
-from rag.rerank import load_cross_encoder, packaged_model_dir, rerank
+from rag.onnx_models import packaged_model_dir
+from rag.rerank import load_cross_encoder, rerank
 
 
 def passage(text: str, title: str, n: int) -> Passage:
