@@ -1,12 +1,13 @@
 """Compare retrieval setups side by side on one dataset, in one run: BM25, dense, hybrid (RRF) and hybrid plus
 cross-encoder reranking, each scored on answer recall@1/5/10, gold-article hit@5, MRR and latency.
 
-    python -m eval.bench_retrieval --dataset ../shared/benchmarks/rtqa-2022-dev [--sample N] [--as-of] [--embedder M]
+    python -m eval.bench_retrieval --dataset ../shared/benchmarks/rtqa-2022-dev [--sample N] [--dates soft] [--embedder M]
 
 It uses the eval harness's cached index (built on first use) and its scorers. The first-stage rankings are read
 once per question and shared by the setups built on them, and each setup's latency covers only its own work
-(plus the rankings it needs), so the numbers add up. ``--as-of`` applies each question's date as a filter, as
-``newsrag eval`` does.
+(plus the rankings it needs), so the numbers add up. ``--dates`` says how each question's date is used: not at
+all (off), as a soft preference for articles near it (soft, as ``newsrag eval`` does by default), or as a limit
+that also ignores later articles (hard); every setup ranks with the same preference.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from eval.harness import RETRIEVAL_DEPTH, _cached_index
 from eval.scoring import answer_rank, gold_rank, hit_at, mean, percentile, reciprocal_rank
 from rag.articles import Filters, Passage
 from rag.config import Settings
-from rag.retrieval import fuse
+from rag.retrieval import Recency, fuse
 
 Ranking = list[Passage]
 
@@ -31,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", required=True)
     parser.add_argument("--sample", type=int, help="a random N questions (the same N every run)")
-    parser.add_argument("--as-of", action="store_true", help="filter out articles dated after each question")
+    parser.add_argument("--dates", choices=("off", "soft", "hard"), default="soft", help="how each question's date is used")
     parser.add_argument("--depth", type=int, default=30, help="candidates the cross-encoder reranks")
     parser.add_argument("--rerank-tokens", type=int, default=256)
     parser.add_argument("--embedder", default=Settings.embedding_model, help="embedding model (its index is built once)")
@@ -43,7 +44,8 @@ def main() -> None:
     from rag.rerank import load_cross_encoder, rerank
 
     dataset = load_dataset(args.dataset, sample=args.sample)
-    assistant, _ = _cached_index(dataset, Settings.load(mode="extractive", embedding_model=args.embedder), Path(args.cache), sys.stderr.isatty())
+    settings = Settings.load(mode="extractive", embedding_model=args.embedder)
+    assistant, _ = _cached_index(dataset, settings, Path(args.cache), sys.stderr.isatty())
     index = assistant.index
     model = load_cross_encoder(args.rerank_tokens)
     depth = max(args.depth, RETRIEVAL_DEPTH)
@@ -54,12 +56,14 @@ def main() -> None:
 
     rows: dict[str, list[tuple[int | None, int | None, float]]] = {}
     for question in tqdm(dataset.questions, unit="q", disable=not sys.stderr.isatty()):
-        filters = Filters(as_of=question.as_of) if args.as_of else None
+        filters = Filters(as_of=question.as_of) if args.dates == "hard" else None
+        prefer = Recency(question.as_of, settings.recency_half_life, settings.recency_weight) \
+            if args.dates != "off" and question.as_of and settings.recency_weight else None
         dense, dense_ms = timed(lambda: index.search(question.question, depth, filters))
         bm25, bm25_ms = timed(lambda: index.keyword_search(question.question, depth, filters))
-        hybrid, fuse_ms = timed(lambda: fuse([dense, bm25]))
-        reranked, rerank_ms = timed(lambda: rerank(model, question.question, hybrid[: args.depth]))
-        for name, ranking, ms in (("BM25", bm25, bm25_ms), ("dense", dense, dense_ms),
+        hybrid, fuse_ms = timed(lambda: fuse([dense, bm25], prefer=prefer))
+        reranked, rerank_ms = timed(lambda: fuse([rerank(model, question.question, hybrid[: args.depth])], prefer=prefer))
+        for name, ranking, ms in (("BM25", fuse([bm25], prefer=prefer), bm25_ms), ("dense", fuse([dense], prefer=prefer), dense_ms),
                                   ("hybrid (RRF)", hybrid, dense_ms + bm25_ms + fuse_ms),
                                   (f"hybrid + rerank top {args.depth}", reranked, dense_ms + bm25_ms + fuse_ms + rerank_ms)):
             top = ranking[:RETRIEVAL_DEPTH]
@@ -69,7 +73,7 @@ def main() -> None:
                 ms))
         rows.setdefault("(rerank alone)", []).append((None, None, rerank_ms))
 
-    print(f"{dataset.name}: {len(dataset.questions)} questions, as_of filter {'on' if args.as_of else 'off'}, "
+    print(f"{dataset.name}: {len(dataset.questions)} questions, question dates {args.dates}, "
           f"embedder {assistant.settings.embedding_model}, rerank {args.depth} pairs of {args.rerank_tokens} tokens\n")
     print("| setup | answer recall@1 | @5 | @10 | hit@5 | MRR | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|")
     answerable = [q.answer is not None for q in dataset.questions]

@@ -24,6 +24,9 @@ from rag.config import Settings
 
 RETRIEVAL_DEPTH = 10
 INDEX_FORMAT = 1  # bump when a code change alters what an index holds, so cached indexes are rebuilt
+# How a question's date is used: "soft" ranks articles near it higher (Filters.around), "hard" also ignores later
+# articles (Filters.as_of). Answers use one; retrieval is scored under both.
+DATE_USES = ("soft", "hard")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class QuestionResult:
     answer_ms: float
     first_token_ms: float | None
     top_score: float | None = None  # similarity of the best passage: where the refusal threshold falls
+    other_ranks: tuple[int | None, int | None] = (None, None)  # (gold, answer) rank with the other DATE_USES entry
 
     @property
     def em(self) -> float | None:
@@ -52,8 +56,9 @@ class QuestionResult:
 
 def run_eval(dataset_dir: str | Path, out_dir: str | Path | None = None, limit: int | None = None,
              sample: int | None = None, mode: str | None = None, cache_dir: str | Path = "eval/.cache", progress: bool | None = None,
-             settings: Settings | None = None) -> dict[str, Any]:
-    """Evaluate, write report.json / report.md / questions.csv / plots into ``out_dir``, return the report."""
+             settings: Settings | None = None, dates: str = "soft") -> dict[str, Any]:
+    """Evaluate, write report.json / report.md / questions.csv / plots into ``out_dir``, return the report.
+    ``dates`` says how answers use each question's date (``DATE_USES``)."""
     from tqdm import tqdm
 
     from eval.report import write_report
@@ -68,13 +73,13 @@ def run_eval(dataset_dir: str | Path, out_dir: str | Path | None = None, limit: 
     results = []
     bar = tqdm(dataset.questions, desc=f"eval {dataset.name}", unit="q", disable=not show, dynamic_ncols=True)
     for question in bar:
-        results.append(_ask(assistant, question))
+        results.append(_ask(assistant, question, dates))
         scored = [r.f1 for r in results if r.f1 is not None]
         if scored:
             bar.set_postfix(f1=f"{sum(scored) / len(scored):.3f}")
     bar.close()
 
-    report = summarize(dataset, settings.mode, results, ingest_speed, load_s)
+    report = summarize(dataset, settings.mode, results, ingest_speed, load_s, dates)
     write_report(report, results, Path(out_dir or Path("eval/reports") / dataset.name))
     return report
 
@@ -106,29 +111,39 @@ def _load_chat_model(assistant: NewsAssistant) -> float | None:
     return round(load_seconds(model), 2) if isinstance(model, LocalChatModel) else None
 
 
-def _ask(assistant: NewsAssistant, question: Question) -> QuestionResult:
+def _ask(assistant: NewsAssistant, question: Question, dates: str) -> QuestionResult:
+    uses = {"soft": Filters(around=question.as_of), "hard": Filters(as_of=question.as_of)}
+    filters = uses.pop(dates)
     started = time.perf_counter()
-    ranked = assistant.search(question.question, RETRIEVAL_DEPTH, Filters(as_of=question.as_of))
+    ranked = assistant.search(question.question, RETRIEVAL_DEPTH, filters)
     retrieval_ms = (time.perf_counter() - started) * 1000
+    [other] = uses.values()
+    other_ranked = assistant.search(question.question, RETRIEVAL_DEPTH, other)
 
     started, first_token_ms, answer = time.perf_counter(), None, None
-    for event in assistant.stream(question.question, as_of=question.as_of):
+    for event in assistant.stream(question.question, filters=filters):
         if isinstance(event, str) and first_token_ms is None:
             first_token_ms = (time.perf_counter() - started) * 1000
         elif isinstance(event, Answer):
             answer = event
     assert answer is not None
+    gold, found = _ranks(question, ranked)
     return QuestionResult(
-        question=question, answer=answer,
-        gold_rank=gold_rank([p.url for p in ranked], question.gold_urls) if question.gold_urls else None,
-        answer_rank=answer_rank([p.text for p in ranked], question.answer) if question.answer else None,
+        question=question, answer=answer, gold_rank=gold, answer_rank=found,
         retrieval_ms=retrieval_ms, answer_ms=(time.perf_counter() - started) * 1000, first_token_ms=first_token_ms,
         top_score=round(max(p.score for p in ranked), 4) if ranked else None,
+        other_ranks=_ranks(question, other_ranked),
     )
 
 
+def _ranks(question: Question, ranked: list) -> tuple[int | None, int | None]:
+    """(gold article rank, answer string rank) in a ranking, None where missing or not measurable."""
+    return (gold_rank([p.url for p in ranked], question.gold_urls) if question.gold_urls else None,
+            answer_rank([p.text for p in ranked], question.answer) if question.answer else None)
+
+
 def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest_speed: float | None,
-              model_load_s: float | None = None) -> dict[str, Any]:
+              model_load_s: float | None = None, dates: str = "soft") -> dict[str, Any]:
     """The report, with exactly the keys other tools read; null where a number cannot be measured."""
     with_gold = [r for r in results if r.question.gold_urls]
     answerable = [r for r in results if r.question.answer is not None]
@@ -140,9 +155,16 @@ def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest
         value = percentile(values, q)
         return None if value is None else round(value, 1)
 
-    retrieval = {f"hit@{k}": r3(mean([hit_at(r.gold_rank, k) for r in with_gold])) for k in (1, 5, 10)}
-    retrieval["mrr"] = r3(mean([reciprocal_rank(r.gold_rank) for r in with_gold]))
-    retrieval.update({f"answer_recall@{k}": r3(mean([hit_at(r.answer_rank, k) for r in answerable])) for k in (1, 5, 10)})
+    def scores(gold: list[int | None], answer: list[int | None]) -> dict[str, float | None]:
+        found = {f"hit@{k}": r3(mean([hit_at(rank, k) for rank in gold])) for k in (1, 5, 10)}
+        found["mrr"] = r3(mean([reciprocal_rank(rank) for rank in gold]))
+        found.update({f"answer_recall@{k}": r3(mean([hit_at(rank, k) for rank in answer])) for k in (1, 5, 10)})
+        return found
+
+    retrieval = {"dates": dates, **scores([r.gold_rank for r in with_gold], [r.answer_rank for r in answerable])}
+    [other] = [use for use in DATE_USES if use != dates]
+    retrieval["other_dates"] = {"dates": other, **scores([r.other_ranks[0] for r in with_gold],
+                                                         [r.other_ranks[1] for r in answerable])}
     baselines = {}
     for name, predictions in dataset.baselines.items():
         baselines[name] = {

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from eval.harness import QuestionResult
 
+DATE_NOTES = {"soft": "as a soft hint (articles near it rank higher)",
+              "hard": "as a hard limit (later articles ignored, earlier ones near it rank higher)"}
 PLOTS = {"recall": "recall_at_k.png", "f1": "f1_vs_baselines.png", "latency": "latency.png"}
 
 
@@ -57,6 +59,7 @@ def _fmt(value: Any) -> str:
 
 def _markdown(report: dict[str, Any], results: list[QuestionResult]) -> str:
     retrieval, answers, speed = report["retrieval"], report["answers"], report["speed"]
+    other = retrieval["other_dates"]
     unanswerable = [r for r in results if r.question.answer is None]
     wrongly_refused = sum(r.answer.refused for r in results if r.question.answer is not None)
     with_gold = sum(1 for r in results if r.question.gold_urls)
@@ -75,6 +78,11 @@ def _markdown(report: dict[str, Any], results: list[QuestionResult]) -> str:
         f"{_fmt(retrieval['answer_recall@5'])} | {_fmt(retrieval['answer_recall@10'])} |",
         "",
         f"MRR (gold articles): {_fmt(retrieval['mrr'])}",
+        "",
+        f"Each question's date is used {DATE_NOTES[retrieval['dates']]}; the answers below come from this ranking. "
+        f"Used {DATE_NOTES[other['dates']]} instead: hit@5 {_fmt(other['hit@5'])}, MRR {_fmt(other['mrr'])}, "
+        f"answer recall@1/5/10 {_fmt(other['answer_recall@1'])} / {_fmt(other['answer_recall@5'])} / "
+        f"{_fmt(other['answer_recall@10'])}.",
         "",
         "## Answers",
         "",

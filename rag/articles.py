@@ -146,12 +146,19 @@ class Filters:
     """Narrow retrieval to some sources and/or a date range (inclusive; undated articles fail a date range).
 
     ``as_of`` asks the question as it stood on that day: articles published later are ignored, undated ones kept.
+    ``around`` filters nothing: it ranks articles published near that day higher (news questions are usually
+    about one week's events). It defaults to ``as_of``.
     """
 
     sources: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
     as_of: date | None = None
+    around: date | None = None
+
+    @property
+    def preferred_day(self) -> date | None:
+        return self.around or self.as_of
 
     def to_chroma_where(self) -> dict | None:
         clauses: list[dict] = []

@@ -88,7 +88,8 @@ class NewsAssistant:
         from rag.retrieval import NewsRetriever
 
         fields = {"index": self.index, "k": self.settings.top_k, "min_relevance": self.settings.min_relevance,
-                  "keywords": self.settings.hybrid, "reranker": self.reranker, "rerank_depth": self.settings.rerank_depth}
+                  "keywords": self.settings.hybrid, "reranker": self.reranker, "rerank_depth": self.settings.rerank_depth,
+                  "recency_half_life": self.settings.recency_half_life, "recency_weight": self.settings.recency_weight}
         return NewsRetriever(**{**fields, **changes})
 
     @cached_property
@@ -129,18 +130,19 @@ class NewsAssistant:
         return self.index.stats()
 
     def ask(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None,
-            as_of: date | None = None) -> Answer:
+            as_of: date | None = None, around: date | None = None) -> Answer:
         """Answer ``question`` from the index, citing the passages used. Refuses when nothing relevant is found.
-        ``as_of`` answers as of that day: articles published after it are ignored."""
+        ``as_of`` answers as of that day: articles published after it are ignored. ``around`` (default: ``as_of``)
+        prefers articles published near that day without ignoring any."""
         answer = None
-        for event in self.stream(question, history=history, filters=filters, as_of=as_of):
+        for event in self.stream(question, history=history, filters=filters, as_of=as_of, around=around):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None  # stream always ends with an Answer
         return answer
 
     def stream(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None,
-               as_of: date | None = None) -> Iterator[StreamEvent]:
+               as_of: date | None = None, around: date | None = None) -> Iterator[StreamEvent]:
         """Yield ``Retrieved`` (the sources), then text pieces (``str``) as written, then the final ``Answer``
         whose text has only valid, renumbered citations (it may differ from the streamed pieces)."""
         from rag.chain import cite
@@ -151,8 +153,9 @@ class NewsAssistant:
         if self.stats().chunks == 0:
             raise StoreError(f"the index at {self.settings.index_dir} is empty: add articles first "
                              "(newsrag ingest PATH, or NewsAssistant.ingest)")
-        if as_of:
-            filters = replace(filters or Filters(), as_of=as_of)
+        if as_of or around:
+            base = filters or Filters()
+            filters = replace(base, as_of=as_of or base.as_of, around=around or base.around)
         inputs = {"question": question, "query": self.standalone_question(question, history), "filters": filters}
         passages: list[Passage] = []
         text = ""

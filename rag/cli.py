@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="only articles from this source (repeatable)")
     ask.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only articles published on or after")
     ask.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="only articles published on or before")
+    ask.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                     help="answer as of that day: ignore later articles and prefer those published shortly before")
+    ask.add_argument("--around", type=_date, metavar="YYYY-MM-DD",
+                     help="prefer articles published near that day (nothing is ignored)")
     ask.add_argument("--json", action="store_true", help="print the answer, citations and passages as JSON")
 
     stats = commands.add_parser("stats", parents=[common], help="show what the index holds")
@@ -81,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
     evaluate.add_argument("--sample", type=int, metavar="N", help="a random N questions (the same N every run)")
     evaluate.add_argument("--mode", choices=ANSWER_MODES, help="answer mode (default: the configured one)")
+    evaluate.add_argument("--dates", choices=("soft", "hard"), default="soft",
+                          help="how answers use each question's date: soft prefers articles near it (default), hard "
+                               "also ignores later ones; retrieval is scored both ways")
     evaluate.add_argument("--cache", default="eval/.cache", metavar="DIR", help="where corpus indexes are cached")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
@@ -130,7 +137,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from rag.assistant import Retrieved
 
     assistant = _assistant(args, top_k=args.top_k, mode=args.mode)
-    filters = Filters(tuple(args.source), args.since, args.until) if (args.source or args.since or args.until) else None
+    filters = Filters(tuple(args.source), args.since, args.until, args.as_of, args.around)
     if args.json:
         print(_to_json(_answer_dict(assistant.ask(args.question, filters=filters))))
         return 0
@@ -191,10 +198,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise InputError(f"{flag} must be at least 1, got {value}")
     out = args.out or f"eval/reports/{Path(args.dataset).resolve().name}"
     report = run_eval(args.dataset, out_dir=out, limit=args.limit, sample=args.sample, mode=args.mode, cache_dir=args.cache,
-                      progress=False if args.quiet else None, settings=Settings.load(args.config, index_dir=args.index))
+                      progress=False if args.quiet else None, settings=Settings.load(args.config, index_dir=args.index),
+                      dates=args.dates)
     retrieval, answers, speed = report["retrieval"], report["answers"], report["speed"]
     f = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
-    print(f"{report['dataset']}: {report['n_questions']} questions, {report['mode']} mode\n"
+    print(f"{report['dataset']}: {report['n_questions']} questions, {report['mode']} mode, dates {args.dates}\n"
           f"  retrieval  hit@5 {f(retrieval['hit@5'])}  mrr {f(retrieval['mrr'])}  "
           f"answer recall@1/5/10 {f(retrieval['answer_recall@1'])} / {f(retrieval['answer_recall@5'])} / "
           f"{f(retrieval['answer_recall@10'])}\n"

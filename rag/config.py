@@ -36,6 +36,8 @@ class Settings:
     rerank: bool = False  # reorder the fused candidates with a cross-encoder (rag/rerank.py)
     rerank_depth: int = 30  # how many fused candidates the cross-encoder reads
     rerank_tokens: int = 256  # word pieces of question + passage it reads per pair
+    recency_half_life: float = 14.0  # days: given a question's day (around / as_of), how fast the preference fades
+    recency_weight: float = 1.0  # what a same-day article gains, as a share of first places in every ranking (0: none)
     mode: str = "local"
     embed_batch_size: int = 32
     llm_model: str = DEFAULT_LLM  # a packaged model (rag.models) or a .gguf path
@@ -62,6 +64,10 @@ class Settings:
             raise ConfigError(f"rerank_depth must be between 1 and 200, got {self.rerank_depth}")
         if not 32 <= self.rerank_tokens <= 512:
             raise ConfigError(f"rerank_tokens must be between 32 and 512, got {self.rerank_tokens}")
+        if self.recency_half_life <= 0:
+            raise ConfigError(f"recency_half_life must be a positive number of days, got {self.recency_half_life}")
+        if not 0 <= self.recency_weight <= 5:
+            raise ConfigError(f"recency_weight must be between 0 and 5, got {self.recency_weight}")
         if self.mode not in ANSWER_MODES:
             raise ConfigError(f"unknown answer mode {self.mode!r}; choose one of: {', '.join(ANSWER_MODES)}")
         if not 512 <= self.llm_context <= 131072:

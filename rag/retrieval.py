@@ -1,14 +1,15 @@
 """Question -> relevant passages, as a LangChain retriever (so it plugs into any LangChain chain).
 
 Hybrid search: the dense (embedding) ranking and the keyword (BM25) ranking are fused by reciprocal rank, so a
-passage that either finds near the top rises; a cross-encoder can then reorder the best fused candidates. When even the best passage falls below ``min_relevance`` (cosine
-similarity), nothing is returned: an empty result is how the assistant knows the corpus does not cover a
-question, and refuses instead of guessing.
+passage that either finds near the top rises; a cross-encoder can then reorder the best fused candidates. Given a
+day (``Filters.around`` or ``as_of``), articles published near it rank higher.
+When even the best passage falls below ``min_relevance`` (cosine similarity), nothing is returned: an empty
+result is how the assistant knows the corpus does not cover a question, and refuses instead of guessing.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -31,9 +32,11 @@ class NewsRetriever(BaseRetriever):
     k: int = 5
     min_relevance: float = 0.3
     keywords: bool = True  # fuse BM25 with dense search
-    depth: int = 20  # how deep each ranking is read before fusing
+    depth: int = 30  # how deep each ranking is read before fusing
     reranker: CrossEncoder | None = None  # reorders the top ``rerank_depth`` fused candidates
     rerank_depth: int = 30
+    recency_half_life: float = 14.0  # see ``Recency``; used when filters carry ``around`` or ``as_of``
+    recency_weight: float = 1.0
     filters: Filters | None = None
 
     model_config = {"arbitrary_types_allowed": True}
@@ -45,26 +48,47 @@ class NewsRetriever(BaseRetriever):
         """The typed form of ``invoke``: relevant passages, best first."""
         pool = max(self.k, self.rerank_depth) if self.reranker else self.k  # candidates wanted before the cut
         depth = max(self.depth, pool)
-        dense = self.index.search(query, depth if self.keywords or self.reranker else self.k, filters)
+        day = filters.preferred_day if filters else None
+        dense = self.index.search(query, depth if self.keywords or self.reranker or day else self.k, filters)
         if not dense or max(p.score for p in dense) < self.min_relevance:
             return []
         if self.keywords:
-            candidates = fuse([dense, self.index.keyword_search(query, depth, filters)])[:pool]
+            rankings = [dense, self.index.keyword_search(query, depth, filters)]
         else:
-            candidates = [p for p in dense if p.score >= self.min_relevance][:pool]
-        if self.reranker:
-            candidates = rerank(self.reranker, query, candidates)
+            rankings = [[p for p in dense if p.score >= self.min_relevance]]
+        prefer = Recency(day, self.recency_half_life, self.recency_weight) if day and self.recency_weight else None
+        candidates = fuse(rankings, prefer=prefer)
+        if self.reranker:  # the cross-encoder's order of the best candidates, with the same date preference
+            candidates = fuse([rerank(self.reranker, query, candidates[:pool])], prefer=prefer)
         return candidates[: self.k]
 
 
-def fuse(rankings: list[list[Passage]], k: int = 60) -> list[Passage]:
-    """Reciprocal rank fusion (Cormack et al. 2009): each passage scores the sum of 1 / (k + rank) over rankings."""
+@dataclass(frozen=True)
+class Recency:
+    """A soft preference for articles published near ``day``: in fusion, an article from that very day gains
+    ``weight`` times what first places in all the fused rankings are worth, one ``half_life`` days away half of
+    that. Undated articles gain nothing; nothing is filtered out."""
+
+    day: date
+    half_life: float = 14.0
+    weight: float = 1.0
+
+    def closeness(self, published: date | None) -> float:
+        return 0.0 if published is None else 0.5 ** (abs((self.day - published).days) / self.half_life)
+
+
+def fuse(rankings: list[list[Passage]], k: int = 60, prefer: Recency | None = None) -> list[Passage]:
+    """Reciprocal rank fusion (Cormack et al. 2009): each passage scores the sum of 1 / (k + rank) over rankings,
+    plus the ``prefer`` bonus for its date."""
     fused: dict[str, float] = {}
     passages: dict[str, Passage] = {}
     for ranking in rankings:
         for rank, passage in enumerate(ranking, start=1):
             fused[passage.chunk_id] = fused.get(passage.chunk_id, 0.0) + 1.0 / (k + rank)
             passages.setdefault(passage.chunk_id, passage)
+    if prefer:
+        for chunk_id, passage in passages.items():
+            fused[chunk_id] += prefer.weight * len(rankings) / (k + 1) * prefer.closeness(passage.published_at)
     return [passages[c] for c in sorted(fused, key=lambda c: -fused[c])]
 
 

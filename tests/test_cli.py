@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from rag.cli import main
 
 from conftest import ROOT, SEEDS
@@ -34,6 +36,16 @@ def test_ingest_ask_stats_and_reingest(capsys, tmp_path):
     code, out, _ = run(capsys, "ask", "--index", index, "--json", "Where did the clashes erupt?")
     data = json.loads(out)
     assert data["citations"][0]["number"] == 1 and "Nayrab" in data["citations"][0]["text"]
+
+    code, out, _ = run(capsys, "ask", "--index", index, "--around", "2000-01-01", "Where did the clashes erupt?")
+    assert code == 0 and "Nayrab refugee camp" in out  # a preference: the only article still answers
+    code, out, _ = run(capsys, "ask", "--index", index, "--as-of", "2000-01-01", "Where did the clashes erupt?")
+    assert code == 0 and "Nayrab refugee camp" in out  # the seed article is undated, and as_of keeps undated ones
+    code, out, _ = run(capsys, "ask", "--index", index, "--since", "2030-01-01", "Where did the clashes erupt?")
+    assert code == 0 and "do not cover" in out
+    with pytest.raises(SystemExit) as exited:
+        run(capsys, "ask", "--index", index, "--around", "last week", "q")
+    assert exited.value.code == 2 and "--around" in capsys.readouterr().err
 
     code, out, _ = run(capsys, "stats", "--index", index, "--json")
     assert json.loads(out)["articles"] == 1

@@ -29,7 +29,9 @@ def test_seed_gold_set_report(tmp_path, monkeypatch):
 
     on_disk = json.loads((out / "report.json").read_text())
     assert on_disk == report
-    assert set(report) == KEYS and set(report["retrieval"]) == RETRIEVAL
+    assert set(report) == KEYS and set(report["retrieval"]) == RETRIEVAL | {"dates", "other_dates"}
+    other = report["retrieval"].pop("other_dates")
+    assert report["retrieval"].pop("dates") == "soft" and other.pop("dates") == "hard" and set(other) == RETRIEVAL
     assert set(report["answers"]) == ANSWERS and set(report["speed"]) == SPEED
     assert report["dataset"] == "seeds" and report["n_questions"] == 16 and report["mode"] == "extractive"
     for section in ("retrieval", "answers"):
@@ -45,6 +47,7 @@ def test_seed_gold_set_report(tmp_path, monkeypatch):
     for name in ("report.md", "recall_at_k.png", "f1_vs_baselines.png", "latency.png"):
         assert (out / name).stat().st_size > 0
     assert "| **newsrag (extractive)** |" in (out / "report.md").read_text()
+    assert "Used as a hard limit (later articles ignored" in (out / "report.md").read_text()
 
     # a second run reuses the cached index: nothing is ingested again
     from rag.assistant import NewsAssistant

@@ -122,3 +122,29 @@ def test_as_of_ignores_later_articles_but_keeps_undated_ones(make_assistant, tmp
     assert found == {"https://ex.com/early", "https://ex.com/undated"}
     answer = assistant.ask("How much will bus fares fall?", as_of=date(2024, 4, 1))
     assert {p.url for p in answer.passages} <= {"https://ex.com/early", "https://ex.com/undated"}
+
+
+def test_around_prefers_articles_near_the_day_without_ignoring_any(make_assistant, tmp_path):
+    path = write_jsonl(tmp_path / "n.jsonl", [
+        record("https://ex.com/march", published_at="2024-03-04"),
+        record("https://ex.com/may", published_at="2024-05-01"),
+        record("https://ex.com/undated", published_at=None),
+    ])
+    assistant = make_assistant()
+    assistant.ingest([path], progress=False)
+    ranked = lambda **f: [p.url for p in assistant.search("How much will bus fares fall?", 3, Filters(**f))]  # noqa: E731
+    assert ranked(around=date(2024, 5, 3))[0] == "https://ex.com/may"
+    assert ranked(around=date(2024, 3, 1))[0] == "https://ex.com/march"
+    assert len(ranked(around=date(2024, 3, 1))) == 3  # a preference, not a filter
+    assert ranked(as_of=date(2024, 4, 30)) == ["https://ex.com/march", "https://ex.com/undated"]  # as_of also prefers
+    answer = assistant.ask("How much will bus fares fall?", around=date(2024, 5, 3))
+    assert answer.citations[0].url == "https://ex.com/may"
+
+
+def test_recency_halves_with_each_half_life_and_ignores_undated_articles():
+    from rag.retrieval import Recency
+
+    prefer = Recency(date(2024, 5, 15), half_life=14)
+    assert prefer.closeness(date(2024, 5, 15)) == 1.0
+    assert prefer.closeness(date(2024, 5, 1)) == prefer.closeness(date(2024, 5, 29)) == 0.5
+    assert prefer.closeness(None) == 0.0

@@ -96,11 +96,12 @@ def test_app_answers_with_citations_and_follow_ups_use_the_conversation(served):
 
     url, _ = served
     client = Client(url, verbose=False)
-    conversation, panel, box = client.predict("Where did Assad flee to?", "extractive", 5, "", "", [], api_name="/ask")
+    conversation, panel, box = client.predict("Where did Assad flee to?", "extractive", 5, "", "", [], "2024-12-08",
+                                               api_name="/ask")
     reply = conversation[-1]["content"][0]["text"]
     assert "Russia" in reply and "[1]" in reply and box == ""
     assert 'id="nr-source-1"' in panel and "<mark>" in panel and "Russia" in panel.split("<mark>")[1]
-    conversation, _, _ = client.predict("What did the new authorities demand?", "extractive", 5, "", "", [],
+    conversation, _, _ = client.predict("What did the new authorities demand?", "extractive", 5, "", "", [], "",
                                         api_name="/ask")
     assert len(conversation) == 4  # the same session: the first exchange is kept and sent as history
     assert "[" in conversation[-1]["content"][0]["text"]
@@ -110,7 +111,7 @@ def test_filters_that_exclude_everything_give_a_refusal_not_an_invented_answer(s
     from gradio_client import Client
 
     conversation, panel, _ = Client(served[0], verbose=False).predict(
-        "Where did Assad flee to?", "extractive", 5, "1990-01-01", "1990-12-31", [], api_name="/ask")
+        "Where did Assad flee to?", "extractive", 5, "1990-01-01", "1990-12-31", [], "", api_name="/ask")
     assert "cannot answer" in conversation[-1]["content"][0]["text"] and "nr-card" not in panel
 
 
@@ -118,8 +119,8 @@ def test_a_long_answer_does_not_block_another_person(served):
     from gradio_client import Client
 
     url, _ = served
-    slow = Client(url, verbose=False).submit("Where did Assad flee to?", "local", 5, "", "", [], api_name="/ask")
-    quick, _, _ = Client(url, verbose=False).predict("Where did Assad flee to?", "extractive", 5, "", "", [],
+    slow = Client(url, verbose=False).submit("Where did Assad flee to?", "local", 5, "", "", [], "", api_name="/ask")
+    quick, _, _ = Client(url, verbose=False).predict("Where did Assad flee to?", "extractive", 5, "", "", [], "",
                                                      api_name="/ask")
     assert "Russia" in quick[-1]["content"][0]["text"]
     assert not slow.done()  # the local model is still reading or writing while the other person got an answer

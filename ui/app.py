@@ -53,11 +53,12 @@ class Options:
     date_from: date | None
     date_to: date | None
     sources: tuple[str, ...]
+    around: date | None = None  # prefer articles published near this day
 
     def filters(self) -> Filters | None:
-        if not (self.sources or self.date_from or self.date_to):
+        if not (self.sources or self.date_from or self.date_to or self.around):
             return None
-        return Filters(sources=self.sources, date_from=self.date_from, date_to=self.date_to)
+        return Filters(sources=self.sources, date_from=self.date_from, date_to=self.date_to, around=self.around)
 
 
 def uploads_dir(assistant: NewsAssistant) -> Path:
@@ -194,6 +195,7 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
                     date_from = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="any date")
                     date_to = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="any date")
                     sources = gr.Dropdown(source_choices(assistant), multiselect=True, label="Only these sources")
+                    around = gr.Textbox(label="Prefer news from around (YYYY-MM-DD)", placeholder="no preference")
         with gr.Tab("Corpus"):
             stats = gr.Markdown(stats_markdown(assistant), elem_id="stats")
             files = gr.File(file_count="multiple", label="Add articles: " + " ".join(sorted(SUPPORTED_SUFFIXES)),
@@ -202,13 +204,14 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
             log = gr.Textbox(label="Result", lines=6, interactive=False, elem_id="upload-log")
 
         def respond(message: str, past: list[dict[str, str]], mode_: str, k: float, since: str, until: str,
-                    only: list[str] | None):
+                    only: list[str] | None, near: str = ""):
             options = Options(mode=mode_, top_k=int(k), date_from=parse_day(since, "From"),
-                              date_to=parse_day(until, "To"), sources=tuple(only or ()))
+                              date_to=parse_day(until, "To"), sources=tuple(only or ()),
+                              around=parse_day(near, "Prefer news from around"))
             for shown, panel_html in chat(assistant, message, past, options):
                 yield shown, panel_html, shown, ""
 
-        asked = question.submit(respond, [question, history, mode, top_k, date_from, date_to, sources],
+        asked = question.submit(respond, [question, history, mode, top_k, date_from, date_to, sources, around],
                                 [chatbot, panel, history, question], api_name="ask",
                                 concurrency_limit=CONCURRENT_ANSWERS, concurrency_id="answers")
         question.stop(None, cancels=[asked])
