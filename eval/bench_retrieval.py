@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from eval.dataset import load_dataset
-from eval.harness import RETRIEVAL_DEPTH, _cached_index
-from eval.scoring import answer_rank, gold_rank, hit_at, mean, percentile, reciprocal_rank
+from eval.harness import RETRIEVAL_DEPTH, _cached_index, ranks, retrieval_scores
+from eval.scoring import percentile
 from rag.articles import Filters, Passage
 from rag.config import Settings
 from rag.retrieval import Recency, fuse
@@ -66,11 +66,7 @@ def main() -> None:
         for name, ranking, ms in (("BM25", fuse([bm25], prefer=prefer), bm25_ms), ("dense", fuse([dense], prefer=prefer), dense_ms),
                                   ("hybrid (RRF)", hybrid, dense_ms + bm25_ms + fuse_ms),
                                   (f"hybrid + rerank top {args.depth}", reranked, dense_ms + bm25_ms + fuse_ms + rerank_ms)):
-            top = ranking[:RETRIEVAL_DEPTH]
-            rows.setdefault(name, []).append((
-                gold_rank([p.url for p in top], question.gold_urls) if question.gold_urls else None,
-                answer_rank([p.text for p in top], question.answer) if question.answer else None,
-                ms))
+            rows.setdefault(name, []).append((*ranks(question, ranking[:RETRIEVAL_DEPTH]), ms))
         rows.setdefault("(rerank alone)", []).append((None, None, rerank_ms))
 
     print(f"{dataset.name}: {len(dataset.questions)} questions, question dates {args.dates}, "
@@ -83,11 +79,9 @@ def main() -> None:
         if name.startswith("("):
             print(f"| {name} | | | | | | {percentile(ms, 50):.0f} | {percentile(ms, 95):.0f} |")
             continue
-        recall = [mean([hit_at(r[1], k) for r, a in zip(results, answerable) if a]) for k in (1, 5, 10)]
-        hit5 = mean([hit_at(r[0], 5) for r, g in zip(results, with_gold) if g])
-        mrr = mean([reciprocal_rank(r[0]) for r, g in zip(results, with_gold) if g])
-        print(f"| {name} | {recall[0]:.3f} | {recall[1]:.3f} | {recall[2]:.3f} | {hit5:.3f} | {mrr:.3f} | "
-              f"{percentile(ms, 50):.0f} | {percentile(ms, 95):.0f} |")
+        got = retrieval_scores([r[0] for r, g in zip(results, with_gold) if g], [r[1] for r, a in zip(results, answerable) if a])
+        print(f"| {name} | {got['answer_recall@1']:.3f} | {got['answer_recall@5']:.3f} | {got['answer_recall@10']:.3f} | "
+              f"{got['hit@5']:.3f} | {got['mrr']:.3f} | {percentile(ms, 50):.0f} | {percentile(ms, 95):.0f} |")
 
 
 if __name__ == "__main__":

@@ -127,19 +127,32 @@ def _ask(assistant: NewsAssistant, question: Question, dates: str) -> QuestionRe
         elif isinstance(event, Answer):
             answer = event
     assert answer is not None
-    gold, found = _ranks(question, ranked)
+    gold, found = ranks(question, ranked)
     return QuestionResult(
         question=question, answer=answer, gold_rank=gold, answer_rank=found,
         retrieval_ms=retrieval_ms, answer_ms=(time.perf_counter() - started) * 1000, first_token_ms=first_token_ms,
         top_score=round(max(p.score for p in ranked), 4) if ranked else None,
-        other_ranks=_ranks(question, other_ranked),
+        other_ranks=ranks(question, other_ranked),
     )
 
 
-def _ranks(question: Question, ranked: list) -> tuple[int | None, int | None]:
+def ranks(question: Question, ranked: list) -> tuple[int | None, int | None]:
     """(gold article rank, answer string rank) in a ranking, None where missing or not measurable."""
     return (gold_rank([p.url for p in ranked], question.gold_urls) if question.gold_urls else None,
             answer_rank([p.text for p in ranked], question.answer) if question.answer else None)
+
+
+def retrieval_scores(gold: list[int | None], answer: list[int | None]) -> dict[str, float | None]:
+    """hit@1/5/10 and MRR over the gold-article ranks of the questions that have gold URLs, answer recall@1/5/10
+    over the answer ranks of the answerable ones; rounded to 3 places."""
+    found = {f"hit@{k}": _r3(mean([hit_at(rank, k) for rank in gold])) for k in (1, 5, 10)}
+    found["mrr"] = _r3(mean([reciprocal_rank(rank) for rank in gold]))
+    found.update({f"answer_recall@{k}": _r3(mean([hit_at(rank, k) for rank in answer])) for k in (1, 5, 10)})
+    return found
+
+
+def _r3(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest_speed: float | None,
@@ -148,28 +161,19 @@ def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest
     with_gold = [r for r in results if r.question.gold_urls]
     answerable = [r for r in results if r.question.answer is not None]
 
-    def r3(value: float | None) -> float | None:
-        return None if value is None else round(value, 3)
-
     def ms(values: list[float], q: float) -> float | None:
         value = percentile(values, q)
         return None if value is None else round(value, 1)
 
-    def scores(gold: list[int | None], answer: list[int | None]) -> dict[str, float | None]:
-        found = {f"hit@{k}": r3(mean([hit_at(rank, k) for rank in gold])) for k in (1, 5, 10)}
-        found["mrr"] = r3(mean([reciprocal_rank(rank) for rank in gold]))
-        found.update({f"answer_recall@{k}": r3(mean([hit_at(rank, k) for rank in answer])) for k in (1, 5, 10)})
-        return found
-
-    retrieval = {"dates": dates, **scores([r.gold_rank for r in with_gold], [r.answer_rank for r in answerable])}
+    retrieval = {"dates": dates, **retrieval_scores([r.gold_rank for r in with_gold], [r.answer_rank for r in answerable])}
     [other] = [use for use in DATE_USES if use != dates]
-    retrieval["other_dates"] = {"dates": other, **scores([r.other_ranks[0] for r in with_gold],
-                                                         [r.other_ranks[1] for r in answerable])}
+    retrieval["other_dates"] = {"dates": other, **retrieval_scores([r.other_ranks[0] for r in with_gold],
+                                                                   [r.other_ranks[1] for r in answerable])}
     baselines = {}
     for name, predictions in dataset.baselines.items():
         baselines[name] = {
-            "em": r3(mean([exact_match(predictions.get(r.question.id, ""), r.question.answer) for r in answerable])),
-            "f1": r3(mean([token_f1(predictions.get(r.question.id, ""), r.question.answer) for r in answerable])),
+            "em": _r3(mean([exact_match(predictions.get(r.question.id, ""), r.question.answer) for r in answerable])),
+            "f1": _r3(mean([token_f1(predictions.get(r.question.id, ""), r.question.answer) for r in answerable])),
         }
     first_tokens = [r.first_token_ms for r in results if r.first_token_ms is not None]
     return {
@@ -178,12 +182,12 @@ def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest
         "mode": mode,
         "retrieval": retrieval,
         "answers": {
-            "em": r3(mean([r.em for r in answerable])),
-            "f1": r3(mean([r.f1 for r in answerable])),
-            "context_recall": r3(mean([float(answer_rank([p.text for p in r.answer.passages], r.question.answer)
+            "em": _r3(mean([r.em for r in answerable])),
+            "f1": _r3(mean([r.f1 for r in answerable])),
+            "context_recall": _r3(mean([float(answer_rank([p.text for p in r.answer.passages], r.question.answer)
                                              is not None) for r in answerable])),
-            "refusal_rate": r3(mean([float(r.answer.refused) for r in results])),
-            "citation_precision": r3(mean([citation_precision(r.cited_urls, r.question.gold_urls) for r in with_gold])),
+            "refusal_rate": _r3(mean([float(r.answer.refused) for r in results])),
+            "citation_precision": _r3(mean([citation_precision(r.cited_urls, r.question.gold_urls) for r in with_gold])),
         },
         "speed": {
             "ingest_chunks_per_s": ingest_speed,
