@@ -22,7 +22,7 @@ from eval.dataset import load_dataset
 from eval.harness import RETRIEVAL_DEPTH, _cached_index, ranks, retrieval_scores
 from eval.scoring import percentile
 from rag.articles import Filters, Passage
-from rag.config import Settings
+from rag.config import EMBED_PRECISIONS, Settings
 from rag.retrieval import Recency, fuse
 
 Ranking = list[Passage]
@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--depth", type=int, default=30, help="candidates the cross-encoder reranks")
     parser.add_argument("--rerank-tokens", type=int, default=256)
     parser.add_argument("--embedder", default=Settings.embedding_model, help="embedding model (its index is built once)")
+    parser.add_argument("--precision", choices=EMBED_PRECISIONS, default="auto", help="embedder precision (its index is built once)")
     parser.add_argument("--cache", default="eval/.cache")
     args = parser.parse_args()
 
@@ -44,7 +45,7 @@ def main() -> None:
     from rag.rerank import load_cross_encoder, rerank
 
     dataset = load_dataset(args.dataset, sample=args.sample)
-    settings = Settings.load(mode="extractive", embedding_model=args.embedder)
+    settings = Settings.load(mode="extractive", embedding_model=args.embedder, embed_precision=args.precision)
     assistant, _ = _cached_index(dataset, settings, Path(args.cache), sys.stderr.isatty())
     index = assistant.index
     model = load_cross_encoder(args.rerank_tokens)
@@ -70,7 +71,7 @@ def main() -> None:
         rows.setdefault("(rerank alone)", []).append((None, None, rerank_ms))
 
     print(f"{dataset.name}: {len(dataset.questions)} questions, question dates {args.dates}, "
-          f"embedder {assistant.settings.embedding_model}, rerank {args.depth} pairs of {args.rerank_tokens} tokens\n")
+          f"embedder {assistant.settings.embedding_model} ({assistant.embeddings.precision}), rerank {args.depth} pairs of {args.rerank_tokens} tokens\n")
     print("| setup | answer recall@1 | @5 | @10 | hit@5 | MRR | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|")
     answerable = [q.answer is not None for q in dataset.questions]
     with_gold = [bool(q.gold_urls) for q in dataset.questions]

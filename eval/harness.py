@@ -21,9 +21,10 @@ from eval.scoring import (answer_rank, citation_precision, exact_match, gold_ran
 from rag.articles import Answer, Filters
 from rag.assistant import NewsAssistant
 from rag.config import Settings
+from rag.embeddings import resolve_precision
 
 RETRIEVAL_DEPTH = 10
-INDEX_FORMAT = 1  # bump when a code change alters what an index holds, so cached indexes are rebuilt
+INDEX_FORMAT = 2  # bump when a code change alters what an index holds, so cached indexes are rebuilt
 # How a question's date is used: "soft" ranks articles near it higher (Filters.around), "hard" also ignores later
 # articles (Filters.as_of). Answers use one; retrieval is scored under both.
 DATE_USES = ("soft", "hard")
@@ -89,7 +90,8 @@ def _cached_index(dataset: Dataset, settings: Settings, cache_dir: Path, progres
     with dataset.corpus.open("rb") as corpus:
         for block in iter(lambda: corpus.read(1 << 20), b""):
             digest.update(block)
-    digest.update(f"{INDEX_FORMAT}|{settings.embedding_model}|{settings.chunk_tokens}|{settings.chunk_overlap}".encode())
+    precision = resolve_precision(settings.embedding_model, settings.embed_precision)
+    digest.update(f"{INDEX_FORMAT}|{settings.embedding_model}|{precision}|{settings.chunk_tokens}|{settings.chunk_overlap}".encode())
     index_dir = cache_dir / f"{dataset.name}-{digest.hexdigest()[:16]}"
     marker = index_dir / "ingest.json"
     assistant = NewsAssistant(settings=replace(settings, index_dir=index_dir))

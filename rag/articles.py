@@ -130,6 +130,7 @@ class IngestReport:
     chunks_added: int = 0
     chunks_removed: int = 0
     seconds: float = 0.0
+    articles_removed: int = 0  # by --prune
     problems: tuple[LoadProblem, ...] = field(default_factory=tuple)
 
     @property

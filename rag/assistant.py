@@ -64,13 +64,18 @@ class NewsAssistant:
     def embeddings(self):  # noqa: ANN201 - lazy: importing torch takes seconds
         from rag.embeddings import NewsEmbeddings
 
-        return NewsEmbeddings(self.settings.embedding_model, batch_size=self.settings.embed_batch_size)
+        return NewsEmbeddings(self.settings.embedding_model, batch_size=self.settings.embed_batch_size,
+                              precision=self.settings.embed_precision)
 
     @cached_property
     def index(self):  # noqa: ANN201
-        from rag.store import NewsIndex
+        from rag.store import ChromaServer, NewsIndex
 
-        return NewsIndex(self.settings.index_dir, self.embeddings)
+        server = None
+        if self.settings.chroma_host:
+            server = ChromaServer(self.settings.chroma_host, self.settings.chroma_port, self.settings.chroma_ssl,
+                                  self.settings.chroma_header_map(), self.settings.chroma_collection)
+        return NewsIndex(self.settings.index_dir, self.embeddings, server)
 
     @cached_property
     def chat_model(self):  # noqa: ANN201 - None in extractive mode
@@ -114,17 +119,24 @@ class NewsAssistant:
                            llm_answerer(self.chat_model))
 
     def ingest(self, paths: Iterable[str | Path], progress: bool | None = None,
-               on_problem: Callable[[LoadProblem], None] | None = None) -> IngestReport:
-        """Add files, folders or globs to the index; unchanged articles are skipped, changed ones replaced."""
+               on_problem: Callable[[LoadProblem], None] | None = None, prune: bool = False) -> IngestReport:
+        """Add files, folders or globs to the index; unchanged articles are skipped, changed ones replaced.
+        ``prune`` also removes articles whose files under ``paths`` no longer hold them."""
         from rag.chunking import Chunker
         from rag.ingest import ingest
 
         chunker = Chunker(self.settings.chunk_tokens, self.settings.chunk_overlap, self.settings.embedding_model)
-        return ingest(paths, self.index, chunker, progress=progress, on_problem=on_problem)
+        return ingest(paths, self.index, chunker, progress=progress, on_problem=on_problem, prune=prune)
+
+    def remove(self, targets: Iterable[str]) -> int:
+        """Remove articles by id, URL, or the file or folder they were read from; returns how many went."""
+        ids = self.index.find_articles(list(targets))
+        self.index.remove(ids)
+        return len(ids)
 
     def stats(self) -> IndexStats:
         """What the index holds. Reading a folder that holds no index yet is an error, not a new empty index."""
-        if not (self.settings.index_dir / "chroma.sqlite3").is_file():
+        if not self.settings.chroma_host and not (self.settings.index_dir / "chroma.sqlite3").is_file():
             raise StoreError(f"no index at {self.settings.index_dir} yet: build one with newsrag ingest PATH "
                              "(or NewsAssistant.ingest), or point --index / NEWSRAG_INDEX_DIR at an existing one")
         return self.index.stats()

@@ -12,6 +12,7 @@ at the very characters it quotes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -29,10 +30,15 @@ class Chunker:
         if chunk_overlap >= chunk_tokens:
             raise ValueError(f"chunk_overlap ({chunk_overlap}) must be smaller than chunk_tokens ({chunk_tokens})")
         tokenizer = load_tokenizer(model)
+
+        @lru_cache(maxsize=4096)  # the splitter measures each piece twice: when splitting and when merging
+        def token_count(text: str) -> int:
+            return len(tokenizer.encode(text, add_special_tokens=False).ids)
+
         self._splitter = RecursiveCharacterTextSplitter(
             chunk_size=chunk_tokens,
             chunk_overlap=chunk_overlap,
-            length_function=lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids),
+            length_function=token_count,
             separators=_SEPARATORS,
             is_separator_regex=True,
             keep_separator="end",

@@ -20,6 +20,8 @@ from rag.errors import InputError, NewsragError
 EXAMPLES = """examples:
   newsrag ingest seeds/                       index the bundled corpus
   newsrag ingest 'feeds/**/*.xml' news.jsonl  files, folders and globs
+  newsrag ingest --prune feeds/               sync: also drop articles whose files are gone
+  newsrag remove feeds/old.jsonl              remove the articles read from a file (or an id, a URL)
   newsrag ask "Where did the clashes erupt?"
   newsrag ask --json --since 2024-01-01 "What happened in Aleppo?"
   newsrag stats
@@ -44,8 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "files, folders (recursively) or globs. Unchanged articles are skipped, changed ones replaced; "
                     "unreadable inputs are reported and skipped.")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or glob")
+    ingest.add_argument("--prune", action="store_true",
+                        help="also remove indexed articles whose files under PATH were deleted or no longer hold "
+                             "them (a file that fails to load keeps its articles)")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    remove = commands.add_parser("remove", parents=[common], help="remove articles from the index",
+                                 description="Remove articles by id, URL, or the file or folder they were read "
+                                             "from. Nothing is removed if any target matches no article.")
+    remove.add_argument("targets", nargs="+", metavar="TARGET", help="article id, URL, file or folder")
 
     ask = commands.add_parser("ask", parents=[common], help="answer a question with cited sources",
                               description="Answer a question from the indexed articles, citing them as [n].")
@@ -114,7 +124,7 @@ def _assistant(args: argparse.Namespace, **overrides: Any):  # noqa: ANN202
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
-    report = assistant.ingest(args.paths, progress=False if args.quiet or args.json else None,
+    report = assistant.ingest(args.paths, progress=False if args.quiet or args.json else None, prune=args.prune,
                               on_problem=None if args.json else lambda p: print(f"skipped {p}", file=sys.stderr))
     if args.json:
         print(_to_json({**asdict(report), "problems": [str(p) for p in report.problems],
@@ -127,6 +137,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             line += f" in {report.seconds:.1f}s ({report.chunks_per_second:.1f} chunks/s)"
         else:
             line += " (nothing new to index)"
+        if report.articles_removed:
+            line += f"; {report.articles_removed} removed"
         if report.problems:
             line += f"; {len(report.problems)} input(s) skipped"
         print(line + f". Index: {assistant.settings.index_dir}")
@@ -162,6 +174,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(f"  [{c.number}] {c.title}" + (f" — {meta}" if meta else ""))
             if c.url or c.passage.origin:
                 print(f"      {c.url or c.passage.origin}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    assistant.stats()  # a missing index is an error here, not a new empty one
+    removed = assistant.remove(args.targets)
+    print(f"{removed} article(s) removed. Index: {assistant.settings.index_dir}")
     return 0
 
 
@@ -214,7 +234,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "ui": cmd_ui, "eval": cmd_eval}
+COMMANDS = {"ingest": cmd_ingest, "remove": cmd_remove, "ask": cmd_ask, "stats": cmd_stats, "ui": cmd_ui, "eval": cmd_eval}
 
 
 def _answer_dict(answer: Answer) -> dict[str, Any]:

@@ -9,6 +9,7 @@ set, ``./newsrag.toml`` when it exists::
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, fields
@@ -19,6 +20,7 @@ from rag.errors import ConfigError
 from rag.models import DEFAULT_LLM
 
 ANSWER_MODES = ("local", "extractive", "openai")  # local: a GGUF chat model in-process; openai: any compatible API
+EMBED_PRECISIONS = ("auto", "float32", "bfloat16")  # auto: bfloat16 where the CPU computes it natively
 DEFAULT_CONFIG_FILE = "newsrag.toml"
 
 
@@ -40,12 +42,18 @@ class Settings:
     recency_weight: float = 1.0  # what a same-day article gains, as a share of first places in every ranking (0: none)
     mode: str = "local"
     embed_batch_size: int = 32
+    embed_precision: str = "auto"  # auto: bfloat16 where the CPU computes it natively (AMX, AVX512-BF16), else float32
     llm_model: str = DEFAULT_LLM  # a packaged model (rag.models) or a .gguf path
     llm_context: int = 4096
     llm_threads: int = 0  # 0: every core
     max_tokens: int = 32  # the model writes a short phrase and its [n]; the evidence is quoted, not generated
     llm_passages: int = 4  # the best of the top_k passages that a chat model reads, after focusing (rag.focus)
     passage_words: int = 80  # words kept of each of them, around its best sentence
+    chroma_host: str = ""  # set: use the Chroma server there (chroma run …) instead of the store in index_dir
+    chroma_port: int = 8000
+    chroma_ssl: bool = False
+    chroma_headers: str = ""  # JSON object of HTTP headers sent to the server, e.g. {"Authorization": "Bearer …"}
+    chroma_collection: str = "news"
     openai_base_url: str = ""  # e.g. http://localhost:11434/v1 for Ollama; empty: api.openai.com
     openai_model: str = ""
     openai_api_key: str = ""  # empty: $OPENAI_API_KEY, else a placeholder that local servers accept
@@ -80,8 +88,25 @@ class Settings:
             raise ConfigError(f"llm_passages must be between 1 and 20, got {self.llm_passages}")
         if not 10 <= self.passage_words <= 400:
             raise ConfigError(f"passage_words must be between 10 and 400, got {self.passage_words}")
+        if not 1 <= self.chroma_port <= 65535:
+            raise ConfigError(f"chroma_port must be between 1 and 65535, got {self.chroma_port}")
+        self.chroma_header_map()  # fails early on a malformed value
+        if self.embed_precision not in EMBED_PRECISIONS:
+            raise ConfigError(f"embed_precision must be one of {', '.join(EMBED_PRECISIONS)}, got {self.embed_precision!r}")
         if self.embed_batch_size < 1:
             raise ConfigError(f"embed_batch_size must be positive, got {self.embed_batch_size}")
+
+    def chroma_header_map(self) -> dict[str, str]:
+        if not self.chroma_headers.strip():
+            return {}
+        try:
+            headers = json.loads(self.chroma_headers)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"chroma_headers must be a JSON object of header names to values: {exc}") from None
+        if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+            raise ConfigError('chroma_headers must be a JSON object of header names to string values, e.g. '
+                              '{"Authorization": "Bearer TOKEN"}')
+        return headers
 
     @classmethod
     def load(cls, config_file: str | Path | None = None, **overrides: Any) -> Settings:

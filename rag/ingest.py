@@ -1,82 +1,131 @@
 """Files -> index: load, skip what is unchanged, chunk, embed and store, with a progress bar.
 
-Articles are handled in batches, so memory stays flat on big corpora and progress moves steadily.
+Articles go in batches of about ``BATCH_CHUNKS`` chunks: big enough that length-sorted embedding wastes little on
+padding, small enough that memory stays flat on any corpus. The stages run one after the other: embedding keeps
+every core busy, and running loading, chunking or writing beside it in threads was measured to gain nothing (the
+threads only take turns with the embedder; eval/bench_ingest.py).
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.articles import Article, IngestReport, LoadProblem
+from rag.articles import Article, Chunk, IngestReport, LoadProblem
 from rag.chunking import Chunker
 from rag.loaders import load, resolve_paths
 from rag.store import NewsIndex
 
-BATCH_CHUNKS = 256  # embed and write once this many new chunks have piled up
+BATCH_CHUNKS = 1024  # embed and write once this many new chunks have piled up
+
+
+@dataclass
+class _Batch:
+    """New chunks of whole articles, ready to embed, and the ids of chunks they leave behind."""
+
+    chunks: list[Chunk] = field(default_factory=list)
+    stale_ids: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # article id -> the file it was read from
+
+    def __bool__(self) -> bool:  # an empty batch (every article unchanged) must not touch the index
+        return bool(self.chunks or self.stale_ids)
+
+
+@dataclass
+class _Tally:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    chunks: int = 0
+    removed: int = 0
+    seen: set[str] = field(default_factory=set)  # article ids read in this run
+    problem_files: set[str] = field(default_factory=set)  # files with an unreadable part: prune keeps their articles
+    problems: list[LoadProblem] = field(default_factory=list)
 
 
 def ingest(paths: Iterable[str | Path], index: NewsIndex, chunker: Chunker, progress: bool | None = None,
-           on_problem: Callable[[LoadProblem], None] | None = None) -> IngestReport:
+           on_problem: Callable[[LoadProblem], None] | None = None, prune: bool = False) -> IngestReport:
     """Add the articles under ``paths`` to ``index``. Unchanged articles cost nothing; changed ones are replaced.
 
     ``on_problem`` is told about each skipped input as it happens (the CLI prints it); all of them are also in
-    the report. Raises ``InputError`` before reading anything if a path does not exist.
+    the report. ``prune`` then removes indexed articles that came from files under ``paths`` but are gone: their
+    file was deleted, or read cleanly without them (a file that fails to load keeps its articles). Raises
+    ``InputError`` before reading anything if a path does not exist.
     """
     from tqdm import tqdm
 
     index_dir = index.path.resolve()
+    paths = list(paths)
     files = [f for f in resolve_paths(paths) if not f.resolve().is_relative_to(index_dir)]  # never read our own store
     show = sys.stderr.isatty() if progress is None else progress
     started = time.perf_counter()
-    totals = {"added": 0, "updated": 0, "unchanged": 0, "chunks": 0, "removed": 0}
-    problems: list[LoadProblem] = []
-    pending: dict[str, Article] = {}
-
+    tally = _Tally()
     bar = tqdm(total=len(files), unit="file", disable=not show, dynamic_ncols=True, desc="ingest")
 
-    def flush() -> None:
-        if not pending:
-            return
-        stored = index.stored_articles(list(pending))
-        chunks, stale = [], []
-        for article_id, article in pending.items():
-            old = stored.get(article_id)
-            if old and old[0] == article.content_hash:
-                totals["unchanged"] += 1
-                continue
-            new_chunks = chunker.split(article)
-            chunks.extend(new_chunks)
-            totals["updated" if old else "added"] += 1
-            if old:
-                stale.extend(f"{article_id}:{i}" for i in range(len(new_chunks), old[1]))
-        index.write(chunks, stale)
-        totals["chunks"] += len(chunks)
-        totals["removed"] += len(stale)
-        pending.clear()
-        elapsed = time.perf_counter() - started
-        bar.set_postfix(articles=totals["added"] + totals["updated"] + totals["unchanged"], chunks=totals["chunks"],
-                        chunks_per_s=f"{totals['chunks'] / elapsed:.1f}", refresh=True)
+    def report_problem(problem: LoadProblem) -> None:
+        tally.problems.append(problem)
+        if on_problem:
+            on_problem(problem)
 
     try:
-        for file in files:
-            for item in load([file]):
-                if isinstance(item, LoadProblem):
-                    problems.append(item)
-                    if on_problem:
-                        on_problem(item)
-                    continue
-                pending[item.id] = item  # a repeated id within the batch: the last copy wins
-                if len(pending) * 8 >= BATCH_CHUNKS:  # ~8 chunks an article on average; exact size does not matter
-                    flush()
-            bar.update(1)
-        flush()
+        for batch in _batches(files, index, chunker, tally, report_problem, bar.update):
+            index.write(batch.chunks, index.embed([c.text for c in batch.chunks]), batch.stale_ids, batch.files)
+            tally.chunks += len(batch.chunks)
+            tally.removed += len(batch.stale_ids)
+            elapsed = time.perf_counter() - started
+            bar.set_postfix(articles=tally.added + tally.updated + tally.unchanged, chunks=tally.chunks,
+                            chunks_per_s=f"{tally.chunks / elapsed:.1f}", refresh=True)
     finally:
         bar.close()
+    articles_removed = 0
+    if prune:
+        gone = index.articles_from_files(paths, exclude=tally.seen, keep_files=tally.problem_files)
+        tally.removed += index.remove(gone)
+        articles_removed = len(gone)
     return IngestReport(
-        articles_added=totals["added"], articles_updated=totals["updated"], articles_unchanged=totals["unchanged"],
-        chunks_added=totals["chunks"], chunks_removed=totals["removed"], seconds=time.perf_counter() - started,
-        problems=tuple(problems),
+        articles_added=tally.added, articles_updated=tally.updated, articles_unchanged=tally.unchanged,
+        chunks_added=tally.chunks, chunks_removed=tally.removed, seconds=time.perf_counter() - started,
+        problems=tuple(tally.problems), articles_removed=articles_removed,
     )
+
+
+def _batches(files: list[Path], index: NewsIndex, chunker: Chunker, tally: _Tally,
+             on_problem: Callable[[LoadProblem], None], file_done: Callable[[int], None]) -> Iterator[_Batch]:
+    """Load ``files`` and yield batches of the chunks of new and changed articles."""
+    pending: dict[str, tuple[Article, str]] = {}
+
+    def flush() -> _Batch:
+        stored = index.stored_articles(list(pending))
+        batch = _Batch()
+        for article_id, (article, file) in pending.items():
+            old = stored.get(article_id)
+            if old and old[0] == article.content_hash:
+                tally.unchanged += 1
+                continue
+            new_chunks = chunker.split(article)
+            batch.chunks.extend(new_chunks)
+            batch.files[article_id] = file
+            tally.updated += bool(old)
+            tally.added += not old
+            if old:
+                batch.stale_ids.extend(f"{article_id}:{i}" for i in range(len(new_chunks), old[1]))
+        pending.clear()
+        return batch
+
+    for file in files:
+        name = str(file.resolve())
+        for item in load([file]):
+            if isinstance(item, LoadProblem):
+                tally.problem_files.add(name)
+                on_problem(item)
+                continue
+            tally.seen.add(item.id)
+            pending[item.id] = (item, name)  # a repeated id within the batch: the last copy wins
+            if len(pending) * 8 >= BATCH_CHUNKS and (batch := flush()):  # ~8 chunks an article on average
+                yield batch
+        file_done(1)
+    if batch := flush():
+        yield batch

@@ -3,14 +3,17 @@
 Dense embeddings find paraphrases but miss rare names and numbers that a news question often turns on; BM25
 finds those. The BM25 index is derived from the Chroma collection (the one source of truth): it is built on the
 first keyword search after a write, saved in ``<index>/keywords/`` and loaded from there by later processes.
-Every write to the collection deletes it, so it can never disagree with the chunks.
+Every write to the collection changes a revision token in the collection's metadata (before and after writing);
+the BM25 index records the token it was built at and is rebuilt when the token differs, so it never disagrees
+with the chunks, whichever process (or machine, with a Chroma server) wrote them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +27,15 @@ FOLDER = "keywords"
 class KeywordIndex:
     """BM25 over chunk titles and texts. ``search`` returns chunk ids, best first, that pass ``filters``."""
 
-    def __init__(self, folder: Path, collection: Any) -> None:
+    def __init__(self, folder: Path, collection: Any, revision: Callable[[], str]) -> None:
         self.folder = folder
         self._collection = collection
+        self._revision = revision
+        self._built_at: str | None = None
         self._bm25: Any = None
         self._ids: list[str] = []
         self._days = np.zeros(0, dtype=np.int64)
         self._sources: list[str] = []
-
-    def invalidate(self) -> None:
-        self._bm25 = None
-        shutil.rmtree(self.folder, ignore_errors=True)
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[str]:
         import bm25s
@@ -68,19 +69,22 @@ class KeywordIndex:
     def _ensure_loaded(self) -> None:
         import bm25s
 
-        if self._bm25 is not None:
+        revision = self._revision()  # read before the chunks: a write that lands meanwhile changes it again
+        if self._bm25 is not None and self._built_at == revision:
             return
         meta_file = self.folder / "chunks.json"
         if meta_file.is_file():
             try:
-                self._bm25 = bm25s.BM25.load(str(self.folder / "bm25"))
-                self._set_meta(json.loads(meta_file.read_text(encoding="utf-8")))
-                return
+                meta = json.loads(meta_file.read_text(encoding="utf-8"))
+                if meta.get("revision") == revision:
+                    self._bm25 = bm25s.BM25.load(str(self.folder / "bm25"))
+                    self._set_meta(meta)
+                    return
             except (OSError, ValueError, KeyError):
-                shutil.rmtree(self.folder, ignore_errors=True)  # damaged: rebuild below
+                pass  # damaged: rebuilt below
         got = self._collection.get(include=["documents", "metadatas"])
         ids, texts, metas = got["ids"], got["documents"] or [], got["metadatas"] or []
-        meta = {"ids": ids, "days": [int(m.get("published_day", 0)) for m in metas],
+        meta = {"revision": revision, "ids": ids, "days": [int(m.get("published_day", 0)) for m in metas],
                 "sources": [m.get("source", "") for m in metas]}
         self._bm25 = bm25s.BM25()
         if ids:
@@ -89,14 +93,15 @@ class KeywordIndex:
             self._save(meta)
         self._set_meta(meta)
 
-    def _set_meta(self, meta: dict[str, Sequence[Any]]) -> None:
+    def _set_meta(self, meta: dict[str, Any]) -> None:
+        self._built_at = meta["revision"]
         self._ids = list(meta["ids"])
         self._days = np.asarray(meta["days"], dtype=np.int64)
         self._sources = list(meta["sources"])
 
     def _save(self, meta: dict[str, Any]) -> None:
         """Written to a temp folder and renamed, so a reader never sees half an index."""
-        partial = self.folder.with_name(f"{FOLDER}.partial")
+        partial = self.folder.with_name(f"{self.folder.name}.{os.getpid()}.partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         self._bm25.save(str(partial / "bm25"))

@@ -1,4 +1,4 @@
-"""The on-disk index: a Chroma collection of chunks, written and read by article.
+"""The index: a Chroma collection of chunks, written and read by article; on disk, or on a Chroma server.
 
 Each chunk is stored under ``<article id>:<ordinal>``; chunk 0 also records the article's content hash and chunk
 count, so re-ingesting can tell unchanged, changed and new articles apart without re-embedding anything. Chunk 0
@@ -8,8 +8,10 @@ is written last: an ingest that dies half-way leaves the article looking unfinis
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+import uuid
+from collections import OrderedDict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,11 +20,12 @@ import numpy as np
 
 from rag.articles import Chunk, Filters, Passage, day_number
 from rag.embeddings import NewsEmbeddings
-from rag.errors import StoreError
+from rag.errors import InputError, StoreError
 from rag.keywords import FOLDER as KEYWORDS_FOLDER
 from rag.keywords import KeywordIndex
 
 COLLECTION = "news"
+REPEAT_CACHE = 8192  # vectors of recently embedded chunk texts kept for reuse (~12 MB at 384 dimensions)
 
 
 @dataclass(frozen=True)
@@ -38,65 +41,166 @@ class IndexStats:
     path: str
 
 
-class NewsIndex:
-    """A Chroma store of news chunks (embedded, on disk), queried through LangChain's Chroma vector store."""
+@dataclass(frozen=True)
+class ChromaServer:
+    """A Chroma server to use instead of the on-disk store, as started by ``chroma run --path DIR --port N``."""
 
-    def __init__(self, index_dir: str | Path, embeddings: NewsEmbeddings) -> None:
+    host: str
+    port: int = 8000
+    ssl: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict)  # e.g. {"Authorization": "Bearer …"}
+    collection: str = COLLECTION
+
+    def __str__(self) -> str:
+        return f"{'https' if self.ssl else 'http'}://{self.host}:{self.port} (collection {self.collection!r})"
+
+
+class NewsIndex:
+    """A Chroma store of news chunks, queried through LangChain's Chroma vector store. On disk in ``index_dir``,
+    or on ``server`` (then ``index_dir`` only caches the keyword index derived from it)."""
+
+    def __init__(self, index_dir: str | Path, embeddings: NewsEmbeddings, server: ChromaServer | None = None) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
 
         logging.getLogger("chromadb.telemetry.product.posthog").setLevel(logging.CRITICAL)
         self.path = Path(index_dir)
+        self.location = str(server) if server else str(self.path)
         self.embeddings = embeddings
+        name = server.collection if server else COLLECTION
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(
-                path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False))
+            settings = ChromaSettings(anonymized_telemetry=False)
+            if server:
+                client = chromadb.HttpClient(host=server.host, port=server.port, ssl=server.ssl,
+                                             headers=dict(server.headers), settings=settings)
+            else:
+                client = chromadb.PersistentClient(path=str(self.path), settings=settings)
             metadata = {"hnsw:space": "cosine", "embedding_model": embeddings.model_name}
             # embedding_function=None: Chroma's default one downloads a model; we always pass our own vectors.
-            self._collection = client.get_or_create_collection(COLLECTION, embedding_function=None, metadata=metadata)
-        except StoreError:
-            raise
+            self._collection = client.get_or_create_collection(name, embedding_function=None, metadata=metadata)
+            self._max_batch = client.get_max_batch_size()
         except Exception as exc:  # chromadb raises many types; all mean the same to a user
-            raise StoreError(f"cannot open the index at {self.path}: {exc}") from None
+            what = "reach the Chroma server at" if server else "open the index at"
+            raise StoreError(f"cannot {what} {self.location}: {exc}") from None
+        self._client, self._name = client, name
         built_with = (self._collection.metadata or {}).get("embedding_model")
         if built_with != embeddings.model_name:
-            raise StoreError(f"the index at {self.path} was built with the embedding model {built_with!r}, not "
-                             f"{embeddings.model_name!r}: use that model, or another --index to build a new one")
-        self._store = Chroma(client=client, collection_name=COLLECTION, embedding_function=embeddings,
+            raise StoreError(f"the index at {self.location} was built with the embedding model {built_with!r}, not "
+                             f"{embeddings.model_name!r}: use that model, or another index to build a new one")
+        self._store = Chroma(client=client, collection_name=name, embedding_function=embeddings,
                              collection_metadata=metadata)
-        self._max_batch = client.get_max_batch_size()
-        self.keywords = KeywordIndex(self.path / KEYWORDS_FOLDER, self._collection)
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        folder = KEYWORDS_FOLDER if not server else f"{KEYWORDS_FOLDER}-{server.host}-{server.port}-{name}"
+        self.keywords = KeywordIndex(self.path / folder, self._collection, self._revision)
+
+    def _revision(self) -> str:
+        """A token that every write changes (``_touch``): tells derived data (the keyword index) it is stale."""
+        return str((self._client.get_collection(self._name).metadata or {}).get("revision", ""))
+
+    def _touch(self) -> None:
+        metadata = {k: v for k, v in (self._client.get_collection(self._name).metadata or {}).items()
+                    if not k.startswith("hnsw:")}  # the distance is fixed at creation; Chroma refuses to restate it
+        self._collection.modify(metadata={**metadata, "revision": uuid.uuid4().hex})
 
     def stored_articles(self, article_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
         """article id -> (content hash, chunk count) for those ids that are fully stored."""
+        if not article_ids:
+            return {}
         found = self._collection.get(ids=[f"{a}:0" for a in article_ids], include=["metadatas"])
         return {m["article_id"]: (m["content_hash"], int(m["chunk_count"])) for m in found["metadatas"] or []}
 
-    def write(self, chunks: Sequence[Chunk], stale_ids: Sequence[str] = ()) -> None:
-        """Embed and upsert ``chunks`` (all chunks of their articles) and delete ``stale_ids``; chunk 0 goes last."""
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit vector per text. Repeated texts (boilerplate, syndicated copies) are embedded once: within the
+        call, and across calls while they are among the last ``REPEAT_CACHE`` texts seen."""
+        new = [t for t in dict.fromkeys(texts) if t not in self._recent]
+        if new:
+            for text, vector in zip(new, np.asarray(self.embeddings.embed_documents(new), dtype=np.float32)):
+                self._recent[text] = vector
+        vectors = [self._recent[t] for t in texts]
+        for text in texts:
+            self._recent.move_to_end(text)
+        while len(self._recent) > REPEAT_CACHE:
+            self._recent.popitem(last=False)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+    def write(self, chunks: Sequence[Chunk], vectors: np.ndarray, stale_ids: Sequence[str] = (),
+              files: Mapping[str, str] | None = None) -> None:
+        """Upsert ``chunks`` (all chunks of their articles, embedded as ``vectors``) and delete ``stale_ids``;
+        chunk 0 goes last. ``files``: article id -> the file it was read from, for ``articles_from_files``."""
         counts: dict[str, int] = {}
         for chunk in chunks:
             counts[chunk.article.id] = max(counts.get(chunk.article.id, 0), chunk.ordinal + 1)
-        bodies = [c for c in chunks if c.ordinal > 0]
-        heads = [c for c in chunks if c.ordinal == 0]
-        self.keywords.invalidate()  # first: a write that dies half-way must not leave a stale keyword index
+        rows = list(zip(chunks, vectors))
+        bodies = [r for r in rows if r[0].ordinal > 0]
+        heads = [r for r in rows if r[0].ordinal == 0]
         try:
-            self._upsert(bodies, counts)
-            for start in range(0, len(stale_ids), self._max_batch):
-                self._collection.delete(ids=list(stale_ids[start:start + self._max_batch]))
-            self._upsert(heads, counts)
+            self._touch()  # before and after: a keyword index built from a half-done write is stale either way
+            self._upsert(bodies, counts, files or {})
+            self._delete(list(stale_ids))
+            self._upsert(heads, counts, files or {})
+            self._touch()
         except Exception as exc:
-            raise StoreError(f"cannot write to the index at {self.path}: {exc}") from None
+            raise StoreError(f"cannot write to the index at {self.location}: {exc}") from None
 
-    def _upsert(self, chunks: Sequence[Chunk], counts: dict[str, int]) -> None:
-        for start in range(0, len(chunks), self._max_batch):
-            batch = chunks[start:start + self._max_batch]
-            self._store.add_texts(
-                texts=[c.text for c in batch],
-                metadatas=[_metadata(c, counts[c.article.id]) for c in batch],
-                ids=[c.id for c in batch],
+    def remove(self, article_ids: Sequence[str]) -> int:
+        """Delete these articles, head chunks first (a half-done removal leaves them looking unfinished, so a
+        re-ingest would redo them); returns how many chunks went."""
+        if not article_ids:
+            return 0
+        try:
+            counts = {a: n for a, (_, n) in self.stored_articles(article_ids).items()}
+            self._touch()
+            self._delete([f"{a}:0" for a in counts])
+            self._delete([f"{a}:{i}" for a, n in counts.items() for i in range(1, n)])
+            self._touch()
+        except Exception as exc:
+            raise StoreError(f"cannot remove from the index at {self.location}: {exc}") from None
+        return sum(counts.values())
+
+    def find_articles(self, targets: Sequence[str]) -> list[str]:
+        """Ids of stored articles that ``targets`` name: an article id, a URL, or a file or folder they were read
+        from. Raises ``InputError`` naming a target that matches nothing, before anything is removed."""
+        heads = self._heads()
+        found: dict[str, None] = {}
+        for target in targets:
+            root = Path(target).expanduser().resolve()
+            matches = [m["article_id"] for m in heads
+                       if target in (m["article_id"], m.get("url")) or _under(m.get("file", ""), [root])]
+            if not matches:
+                raise InputError(f"nothing in the index at {self.location} matches {target!r} (an article id, a URL, or "
+                                 "the file or folder an article was read from)")
+            found.update(dict.fromkeys(matches))
+        return list(found)
+
+    def articles_from_files(self, paths: Sequence[str | Path], exclude: Collection[str] = (),
+                            keep_files: Collection[str] = ()) -> list[str]:
+        """Ids of stored articles read from a file at or under ``paths``, except the ``exclude`` ids and articles
+        of ``keep_files``. Articles indexed before files were recorded (no ``file``) are never matched."""
+        roots = [Path(p).expanduser().resolve() for p in paths]
+        return [m["article_id"] for m in self._heads()
+                if m.get("file") not in keep_files and m["article_id"] not in exclude and _under(m.get("file", ""), roots)]
+
+    def _heads(self) -> list[dict[str, Any]]:
+        """The metadata of every article (its chunk 0)."""
+        try:
+            return list(self._collection.get(where={"ordinal": 0}, include=["metadatas"])["metadatas"] or [])
+        except Exception as exc:
+            raise StoreError(f"cannot read the index at {self.location}: {exc}") from None
+
+    def _delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), self._max_batch):
+            self._collection.delete(ids=ids[start:start + self._max_batch])
+
+    def _upsert(self, rows: Sequence[tuple[Chunk, np.ndarray]], counts: dict[str, int], files: Mapping[str, str]) -> None:
+        for start in range(0, len(rows), self._max_batch):
+            batch = rows[start:start + self._max_batch]
+            self._collection.upsert(
+                ids=[c.id for c, _ in batch],
+                embeddings=np.asarray([v for _, v in batch], dtype=np.float32),
+                documents=[c.text for c, _ in batch],
+                metadatas=[_metadata(c, counts[c.article.id], files.get(c.article.id, "")) for c, _ in batch],
             )
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
@@ -107,7 +211,7 @@ class NewsIndex:
         try:
             hits = self._store.similarity_search_with_score(query, k=k, filter=where)
         except Exception as exc:
-            raise StoreError(f"cannot search the index at {self.path}: {exc}") from None
+            raise StoreError(f"cannot search the index at {self.location}: {exc}") from None
         return [_passage(doc.id or "", doc.page_content, doc.metadata, 1.0 - distance) for doc, distance in hits]
 
     def keyword_search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
@@ -118,7 +222,7 @@ class NewsIndex:
         try:
             got = self._collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
         except Exception as exc:
-            raise StoreError(f"cannot read the index at {self.path}: {exc}") from None
+            raise StoreError(f"cannot read the index at {self.location}: {exc}") from None
         query_vector = np.asarray(self.embeddings.embed_query(query))
         vectors = np.asarray(got["embeddings"])
         scores = vectors @ query_vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query_vector) + 1e-12)
@@ -127,7 +231,7 @@ class NewsIndex:
         return [found[i] for i in ids if i in found]
 
     def stats(self) -> IndexStats:
-        heads = self._collection.get(where={"ordinal": 0}, include=["metadatas"])["metadatas"] or []
+        heads = self._heads()
         days = sorted(date.fromisoformat(m["published_at"]) for m in heads if m.get("published_at"))
         return IndexStats(
             articles=len(heads),
@@ -136,16 +240,16 @@ class NewsIndex:
             oldest=days[0] if days else None,
             newest=days[-1] if days else None,
             embedding_model=self.embeddings.model_name,
-            path=str(self.path),
+            path=self.location,
         )
 
 
-def _metadata(chunk: Chunk, chunk_count: int) -> dict[str, Any]:
+def _metadata(chunk: Chunk, chunk_count: int, file: str) -> dict[str, Any]:
     article = chunk.article
     meta: dict[str, Any] = {
         "article_id": article.id, "ordinal": chunk.ordinal, "start": chunk.start, "end": chunk.end,
         "title": article.title, "source": article.source, "url": article.url, "origin": article.origin,
-        "authors": "; ".join(article.authors),
+        "authors": "; ".join(article.authors), "file": file,
         "published_at": article.published_at.isoformat() if article.published_at else "",
     }
     meta["published_day"] = day_number(article.published_at)  # numeric, for date-range filters
@@ -153,6 +257,10 @@ def _metadata(chunk: Chunk, chunk_count: int) -> dict[str, Any]:
         meta["content_hash"] = article.content_hash
         meta["chunk_count"] = chunk_count
     return meta
+
+
+def _under(file: str, roots: Sequence[Path]) -> bool:
+    return bool(file) and any(Path(file) == root or Path(file).is_relative_to(root) for root in roots)
 
 
 def _passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:

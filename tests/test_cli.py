@@ -51,6 +51,24 @@ def test_ingest_ask_stats_and_reingest(capsys, tmp_path):
     assert json.loads(out)["articles"] == 1
 
 
+def test_prune_and_remove(capsys, tmp_path):
+    index, corpus = str(tmp_path / "index"), tmp_path / "corpus"
+    corpus.mkdir()
+    [seed] = SEEDS.iterdir()
+    (corpus / "seed.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus / "extra.txt").write_text("Tram timetable changes\n\nTrams will run every five minutes from Monday.")
+    assert run(capsys, "ingest", "--index", index, str(corpus))[0] == 0
+    (corpus / "extra.txt").unlink()
+    code, out, _ = run(capsys, "ingest", "--index", index, "--prune", str(corpus))
+    assert code == 0 and "1 unchanged" in out and "1 removed" in out
+
+    code, _, err = run(capsys, "remove", "--index", index, str(tmp_path / "nowhere"))
+    assert code == 1 and err.startswith("newsrag: error: nothing in the index") and err.count("\n") == 1
+    code, out, _ = run(capsys, "remove", "--index", index, str(corpus / "seed.txt"))
+    assert code == 0 and out.startswith("1 article(s) removed")
+    assert json.loads(run(capsys, "stats", "--index", index, "--json")[1])["articles"] == 0
+
+
 def test_env_sets_the_index(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSRAG_INDEX_DIR", str(tmp_path / "from-env"))
     assert run(capsys, "ingest", "--quiet", str(SEEDS))[0] == 0

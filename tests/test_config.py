@@ -36,11 +36,22 @@ def test_config_file_in_working_folder_is_read(tmp_path, monkeypatch):
     ("NEWSRAG_TOP_K", "0", "top_k must be between 1 and 100"),
     ("NEWSRAG_CHUNK_TOKENS", "400", "chunk_tokens must be between 32 and 250"),
     ("NEWSRAG_MODE", "telepathy", "unknown answer mode 'telepathy'"),
+    ("NEWSRAG_EMBED_PRECISION", "half", "embed_precision must be one of auto, float32, bfloat16"),
+    ("NEWSRAG_CHROMA_PORT", "70000", "chroma_port must be between 1 and 65535"),
+    ("NEWSRAG_CHROMA_HEADERS", "Authorization: x", "chroma_headers must be a JSON object"),
+    ("NEWSRAG_CHROMA_HEADERS", '{"X-Team": 7}', "chroma_headers must be a JSON object of header names to string"),
 ])
 def test_bad_values_name_the_setting(monkeypatch, env, value, message):
     monkeypatch.setenv(env, value)
     with pytest.raises(ConfigError, match=message):
         Settings.load()
+
+
+def test_chroma_server_settings(monkeypatch):
+    monkeypatch.setenv("NEWSRAG_CHROMA_HEADERS", '{"Authorization": "Bearer t0ken"}')
+    settings = Settings.load(chroma_host="chroma.internal", chroma_port="8443", chroma_ssl="true")
+    assert (settings.chroma_host, settings.chroma_port, settings.chroma_ssl) == ("chroma.internal", 8443, True)
+    assert settings.chroma_header_map() == {"Authorization": "Bearer t0ken"}
 
 
 def test_bad_config_files(tmp_path):

@@ -148,3 +148,60 @@ def test_recency_halves_with_each_half_life_and_ignores_undated_articles():
     assert prefer.closeness(date(2024, 5, 15)) == 1.0
     assert prefer.closeness(date(2024, 5, 1)) == prefer.closeness(date(2024, 5, 29)) == 0.5
     assert prefer.closeness(None) == 0.0
+
+
+def test_prune_removes_articles_whose_files_are_gone_but_keeps_unreadable_files(make_assistant, tmp_path):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    write_jsonl(feeds / "a.jsonl", [record("https://ex.com/a1"), record("https://ex.com/a2", title="Second")])
+    write_jsonl(feeds / "b.jsonl", [record("https://ex.com/b1", title="Bee")])
+    write_jsonl(feeds / "c.jsonl", [record("https://ex.com/c1", title="Sea")])
+    outside = write_jsonl(tmp_path / "other.jsonl", [record("https://ex.com/out", title="Outside")])
+    assistant = make_assistant()
+    assistant.ingest([feeds, outside], progress=False)
+    assert assistant.stats().articles == 5
+
+    write_jsonl(feeds / "a.jsonl", [record("https://ex.com/a1")])  # a2 dropped from its file
+    (feeds / "b.jsonl").unlink()  # b1's file deleted
+    (feeds / "c.jsonl").write_text("{broken", encoding="utf-8")  # c1's file unreadable now: keep c1
+    report = assistant.ingest([feeds], progress=False, prune=True)
+    assert report.articles_removed == 2 and report.articles_unchanged == 1 and len(report.problems) == 1
+    urls = {p.url for p in assistant.index.search("bus fares", k=20)}
+    assert urls == {"https://ex.com/a1", "https://ex.com/c1", "https://ex.com/out"}  # other.jsonl was not under feeds/
+    assert assistant.stats().chunks == sum(1 for _ in assistant.index._collection.get()["ids"])
+
+
+def test_remove_by_id_url_or_file_and_nothing_on_an_unknown_target(make_assistant, tmp_path):
+    first = write_jsonl(tmp_path / "one.jsonl", [record("https://ex.com/1"), record("https://ex.com/2", title="Two")])
+    second = write_jsonl(tmp_path / "two.jsonl", [record("https://ex.com/3", title="Three")])
+    assistant = make_assistant(chunk_tokens=40, chunk_overlap=5)
+    assistant.ingest([first, second], progress=False)
+    by_url = {p.url: p.article_id for p in assistant.index.search("bus fares", k=50)}
+    with pytest.raises(InputError, match="matches 'nope'"):
+        assistant.remove(["https://ex.com/1", "nope"])
+    assert assistant.stats().articles == 3  # nothing removed when one target is unknown
+    assert assistant.remove(["https://ex.com/1", by_url["https://ex.com/2"]]) == 2
+    assert assistant.remove([str(second)]) == 1
+    assert assistant.stats().articles == 0 and assistant.index._collection.count() == 0
+
+
+def test_keyword_index_follows_writes_made_by_another_process(make_assistant, tmp_path):
+    reader, writer = make_assistant(), make_assistant()  # two NewsIndex objects on one folder, as two processes
+    reader.ingest([SEEDS], progress=False)
+    assert reader.index.keyword_search("tram timetable", 5) == []  # builds and keeps the BM25 index in memory
+    writer.ingest([write_jsonl(tmp_path / "t.jsonl", [record("https://ex.com/tram", title="Tram timetable")])],
+                  progress=False)
+    assert [p.url for p in reader.index.keyword_search("tram timetable", 5)] == ["https://ex.com/tram"]
+    writer.remove(["https://ex.com/tram"])
+    assert reader.index.keyword_search("tram timetable", 5) == []
+
+
+def test_repeated_texts_are_embedded_once(make_assistant):
+    index = make_assistant().index
+    calls: list[list[str]] = []
+    embed = index.embeddings.embed_documents
+    index.embeddings.embed_documents = lambda texts: calls.append(list(texts)) or embed(texts)
+    vectors = index.embed(["Utah", "Breaking news from Aleppo.", "Utah"])
+    again = index.embed(["Utah", "Colorado"])
+    assert calls == [["Utah", "Breaking news from Aleppo."], ["Colorado"]]
+    assert vectors.shape == (3, 384) and (vectors[0] == vectors[2]).all() and (again[0] == vectors[0]).all()

@@ -1,0 +1,73 @@
+"""Server mode against a real ``chroma run`` on loopback: ingest, ask, re-ingest and remove through it."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from rag.errors import StoreError
+
+from conftest import SEEDS
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory):
+    chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    port = _free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    log = (data / "server.log").open("wb")
+    server = subprocess.Popen([chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"chroma run did not start: {(data / 'server.log').read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+    yield port
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+def test_ingest_and_ask_through_a_chroma_server(chroma_server, make_assistant, tmp_path):
+    assistant = make_assistant(chroma_host="127.0.0.1", chroma_port=chroma_server, chroma_collection="news-test")
+    report = assistant.ingest([SEEDS], progress=False)
+    assert report.articles_added == 1 and report.chunks_added >= 2
+    assert not (tmp_path / "index" / "chroma.sqlite3").exists()  # nothing was stored locally
+
+    # a second process (here: a second assistant with an empty local folder) sees the same index
+    other = make_assistant(chroma_host="127.0.0.1", chroma_port=chroma_server, chroma_collection="news-test",
+                           index_dir=tmp_path / "elsewhere")
+    assert other.stats().articles == 1 and other.stats().path.startswith(f"http://127.0.0.1:{chroma_server}")
+    answer = other.ask("Where did the clashes erupt?")
+    assert not answer.refused and answer.citations and "Aleppo" in answer.citations[0].passage.text
+    hybrid = other.search("Aleppo clashes")  # keyword half: built from the server's chunks
+    assert hybrid and hybrid[0].article_id == answer.citations[0].passage.article_id
+
+    assert assistant.ingest([SEEDS], progress=False).articles_unchanged == 1
+    assert other.remove([str(SEEDS)]) == 1
+    assert assistant.stats().articles == 0 and assistant.search("Aleppo clashes") == []
+
+
+def test_an_unreachable_server_is_a_clear_error(make_assistant):
+    assistant = make_assistant(chroma_host="127.0.0.1", chroma_port=_free_port())
+    with pytest.raises(StoreError, match=r"cannot reach the Chroma server at http://127\.0\.0\.1:\d+"):
+        assistant.stats()
