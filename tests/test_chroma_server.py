@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,19 +13,13 @@ import pytest
 
 from rag.errors import StoreError
 
-from conftest import SEEDS
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from conftest import SEEDS, free_port
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     log = (data / "server.log").open("wb")
     server = subprocess.Popen([chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
@@ -68,6 +61,6 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server, make_assistant, t
 
 
 def test_an_unreachable_server_is_a_clear_error(make_assistant):
-    assistant = make_assistant(chroma_host="127.0.0.1", chroma_port=_free_port())
+    assistant = make_assistant(chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(StoreError, match=r"cannot reach the Chroma server at http://127\.0\.0\.1:\d+"):
         assistant.stats()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from rag.articles import Answer, Citation, Passage
 from ui.app import parse_auth, safe_name
 from ui.sources import sources_html
 
-from conftest import SEEDS
+from conftest import SEEDS, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 # read at import: the autouse fixture in conftest.py clears NEWSRAG_* before each test
@@ -69,12 +68,6 @@ def test_login_is_user_colon_password():
     assert parse_auth("ann:s3cret:x") == ("ann", "s3cret:x") and parse_auth("") is None
     with pytest.raises(Exception, match="user:password"):
         parse_auth("ann")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
