@@ -141,7 +141,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             line += f"; {report.articles_removed} removed"
         if report.problems:
             line += f"; {len(report.problems)} input(s) skipped"
-        print(line + f". Index: {assistant.settings.index_dir}")
+        print(line + f". Index: {assistant.index.location}")
     return 1 if report.problems and not report.articles_seen else 0
 
 
@@ -181,7 +181,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     assistant.stats()  # a missing index is an error here, not a new empty one
     removed = assistant.remove(args.targets)
-    print(f"{removed} article(s) removed. Index: {assistant.settings.index_dir}")
+    print(f"{removed} article(s) removed. Index: {assistant.index.location}")
     return 0
 
 
