@@ -123,7 +123,7 @@ class NewsIndex:
             self._recent.move_to_end(text)
         while len(self._recent) > REPEAT_CACHE:
             self._recent.popitem(last=False)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+        return np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, 0), dtype=np.float32)
 
     def write(self, chunks: Sequence[Chunk], vectors: np.ndarray, stale_ids: Sequence[str] = (),
               files: Mapping[str, str] | None = None) -> None:

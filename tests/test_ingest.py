@@ -205,3 +205,4 @@ def test_repeated_texts_are_embedded_once(make_assistant):
     again = index.embed(["Utah", "Colorado"])
     assert calls == [["Utah", "Breaking news from Aleppo."], ["Colorado"]]
     assert vectors.shape == (3, 384) and (vectors[0] == vectors[2]).all() and (again[0] == vectors[0]).all()
+    assert index.embed([]).shape[0] == 0
