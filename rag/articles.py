@@ -117,7 +117,13 @@ class LoadProblem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.reason}"
+        return one_line(f"{where}: {self.reason}")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters (a newline in a file name, say) written as escapes: a message stays
+    one line and cannot forge another."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,7 @@ class IngestReport:
     chunks_removed: int = 0
     seconds: float = 0.0
     articles_removed: int = 0  # by --prune
+    chunks_repaired: int = 0  # stray chunks an interrupted earlier write left, removed first
     problems: tuple[LoadProblem, ...] = field(default_factory=tuple)
 
     @property

@@ -130,8 +130,9 @@ class NewsAssistant:
 
     def remove(self, targets: Iterable[str]) -> int:
         """Remove articles by id, URL, or the file or folder they were read from; returns how many went."""
-        ids = self.index.find_articles(list(targets))
-        self.index.remove(ids)
+        with self.index.writing():
+            ids = self.index.find_articles(list(targets))
+            self.index.remove(ids)
         return len(ids)
 
     def stats(self) -> IndexStats:

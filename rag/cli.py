@@ -139,6 +139,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             line += " (nothing new to index)"
         if report.articles_removed:
             line += f"; {report.articles_removed} removed"
+        if report.chunks_repaired:
+            line += f"; repaired an interrupted earlier ingest ({report.chunks_repaired} stray chunks removed)"
         if report.problems:
             line += f"; {len(report.problems)} input(s) skipped"
         print(line + f". Index: {assistant.index.location}")

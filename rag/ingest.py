@@ -53,7 +53,8 @@ def ingest(paths: Iterable[str | Path], index: NewsIndex, chunker: Chunker, prog
     ``on_problem`` is told about each skipped input as it happens (the CLI prints it); all of them are also in
     the report. ``prune`` then removes indexed articles that came from files under ``paths`` but are gone: their
     file was deleted, or read cleanly without them (a file that fails to load keeps its articles). Raises
-    ``InputError`` before reading anything if a path does not exist.
+    ``InputError`` before reading anything if a path does not exist, and ``StoreError`` if another process is
+    writing to the index (``NewsIndex.writing``).
     """
     from tqdm import tqdm
 
@@ -63,32 +64,33 @@ def ingest(paths: Iterable[str | Path], index: NewsIndex, chunker: Chunker, prog
     show = sys.stderr.isatty() if progress is None else progress
     started = time.perf_counter()
     tally = _Tally()
-    bar = tqdm(total=len(files), unit="file", disable=not show, dynamic_ncols=True, desc="ingest")
 
     def report_problem(problem: LoadProblem) -> None:
         tally.problems.append(problem)
         if on_problem:
             on_problem(problem)
 
-    try:
-        for batch in _batches(files, index, chunker, tally, report_problem, bar.update):
-            index.write(batch.chunks, index.embed([c.text for c in batch.chunks]), batch.stale_ids, batch.files)
-            tally.chunks += len(batch.chunks)
-            tally.removed += len(batch.stale_ids)
-            elapsed = time.perf_counter() - started
-            bar.set_postfix(articles=tally.added + tally.updated + tally.unchanged, chunks=tally.chunks,
-                            chunks_per_s=f"{tally.chunks / elapsed:.1f}", refresh=True)
-    finally:
-        bar.close()
-    articles_removed = 0
-    if prune:
-        gone = index.articles_from_files(paths, exclude=tally.seen, keep_files=tally.problem_files)
-        tally.removed += index.remove(gone)
-        articles_removed = len(gone)
+    with index.writing() as repaired:
+        bar = tqdm(total=len(files), unit="file", disable=not show, dynamic_ncols=True, desc="ingest")
+        try:
+            for batch in _batches(files, index, chunker, tally, report_problem, bar.update):
+                index.write(batch.chunks, index.embed([c.text for c in batch.chunks]), batch.stale_ids, batch.files)
+                tally.chunks += len(batch.chunks)
+                tally.removed += len(batch.stale_ids)
+                elapsed = time.perf_counter() - started
+                bar.set_postfix(articles=tally.added + tally.updated + tally.unchanged, chunks=tally.chunks,
+                                chunks_per_s=f"{tally.chunks / elapsed:.1f}", refresh=True)
+        finally:
+            bar.close()
+        articles_removed = 0
+        if prune:
+            gone = index.articles_from_files(paths, exclude=tally.seen, keep_files=tally.problem_files)
+            tally.removed += index.remove(gone)
+            articles_removed = len(gone)
     return IngestReport(
         articles_added=tally.added, articles_updated=tally.updated, articles_unchanged=tally.unchanged,
         chunks_added=tally.chunks, chunks_removed=tally.removed, seconds=time.perf_counter() - started,
-        problems=tuple(tally.problems), articles_removed=articles_removed,
+        problems=tuple(tally.problems), articles_removed=articles_removed, chunks_repaired=repaired,
     )
 
 

@@ -27,9 +27,9 @@ FOLDER = "keywords"
 class KeywordIndex:
     """BM25 over chunk titles and texts. ``search`` returns chunk ids, best first, that pass ``filters``."""
 
-    def __init__(self, folder: Path, collection: Any, revision: Callable[[], str]) -> None:
+    def __init__(self, folder: Path, collection: Callable[[], Any], revision: Callable[[], str]) -> None:
         self.folder = folder
-        self._collection = collection
+        self._collection = collection  # the Chroma collection of the moment (``NewsIndex.sync`` may replace it)
         self._revision = revision
         self._built_at: str | None = None
         self._bm25: Any = None
@@ -82,7 +82,7 @@ class KeywordIndex:
                     return
             except (OSError, ValueError, KeyError):
                 pass  # damaged: rebuilt below
-        got = self._collection.get(include=["documents", "metadatas"])
+        got = self._collection().get(include=["documents", "metadatas"])
         ids, texts, metas = got["ids"], got["documents"] or [], got["metadatas"] or []
         meta = {"revision": revision, "ids": ids, "days": [int(m.get("published_day", 0)) for m in metas],
                 "sources": [m.get("source", "") for m in metas]}

@@ -9,6 +9,7 @@ not exist at all raises ``InputError``, before anything is read, because that is
 
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import io
@@ -31,6 +32,9 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | {".json", ".jsonl", ".csv"}
+MAX_FILE_BYTES = 512 * 2**20  # a file is read whole: bigger collections must be split (memory stays bounded)
+MAX_ARTICLE_CHARS = 1_000_000  # ~150,000 words; far beyond any news article, so more is a wrong or hostile file
+MAX_PAGE_CHARS = 20 * MAX_ARTICLE_CHARS  # an HTML page is markup as much as text
 
 
 def load(paths: Iterable[str | Path]) -> Iterator[Loaded]:
@@ -67,6 +71,11 @@ def load_file(path: Path) -> Iterator[Loaded]:
                                      f"expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))}")
         return
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            yield LoadProblem(str(path), f"file too large ({size / 2**20:,.0f} MB; the limit is "
+                                         f"{MAX_FILE_BYTES / 2**20:,.0f} MB): split it into smaller files")
+            return
         text = decode(path.read_bytes())
     except OSError as exc:
         yield LoadProblem(str(path), f"cannot read file: {exc.strerror or exc}")
@@ -77,22 +86,50 @@ def load_file(path: Path) -> Iterator[Loaded]:
     if not text.strip():
         yield LoadProblem(str(path), "empty file")
         return
+    limit = MAX_ARTICLE_CHARS if suffix in TEXT_SUFFIXES else MAX_PAGE_CHARS if suffix in HTML_SUFFIXES else None
+    if limit and len(text) > limit:  # one article a file: refuse before any parsing
+        yield LoadProblem(str(path), _too_long(len(text), limit))
+        return
     yield from reader(path, text)
 
 
 def decode(data: bytes) -> str:
-    """Bytes -> text: UTF-8 (with or without BOM) or BOM-marked UTF-16. Raises ``ValueError`` saying why not."""
+    """Bytes -> text, or ``ValueError`` saying why not. In order: a BOM (UTF-8, UTF-16); the encoding an XML
+    declaration or an HTML ``<meta charset>`` names; UTF-8; and, for bytes with no UTF-8 multi-byte sequence at
+    all, Windows-1252 (a superset of Latin-1, the usual legacy encoding of news archives)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"not valid UTF-16 text ({exc.reason} at byte {exc.start})") from None
+        return _decode_as(data, "utf-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode_as(data, "utf-8-sig")
     if b"\x00" in data[:8192]:
         raise ValueError("binary file, not text")
+    declared = _DECLARED.search(data[:4096])
+    name = (declared.group(1) or declared.group(2)).decode("ascii") if declared else ""
+    if name:
+        try:
+            encoding = codecs.lookup(name).name
+        except LookupError:
+            raise ValueError(f"unknown text encoding {name!r} declared") from None
+        if not encoding.startswith(("utf-16", "utf-32")):  # without a BOM and NUL bytes, that declaration is wrong
+            return _decode_as(data, encoding)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        if _UTF8_SEQUENCE.search(data) or sum(b < 32 and b not in b"\t\n\r\f" for b in data[:8192]) > 8:
+            raise ValueError(f"not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    return data.decode("cp1252", errors="replace")  # 5 byte values cp1252 leaves undefined become U+FFFD
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not valid {encoding} text ({exc.reason} at byte {exc.start})") from None
+
+
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']|<meta[^>]*?charset\s*=\s*["']?([A-Za-z0-9._-]{1,40})""",
+                       re.IGNORECASE)
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
 def clean_text(text: str) -> str:
@@ -130,13 +167,20 @@ def make_article(record: dict[str, Any], origin: str) -> Article | str:
     """A benchmark-style record (id, title, url, source, published_at, authors, text) -> Article, or why not."""
     if not isinstance(record, dict):
         return f"expected a JSON object, got {type(record).__name__}"
-    text = clean_text(str(record.get("text") or record.get("content") or record.get("body") or ""))
+    raw_text = record.get("text") or record.get("content") or record.get("body") or ""
+    if not isinstance(raw_text, str):
+        return f"the article text must be a string, not {type(raw_text).__name__}"
+    text = clean_text(raw_text)
     if not text:
         return "no text (expected a non-empty 'text' field)"
+    if len(text) > MAX_ARTICLE_CHARS:
+        return _too_long(len(text), MAX_ARTICLE_CHARS)
     title = clean_text(str(record.get("title") or "")) or _first_words(text)
     authors = record.get("authors") or record.get("author") or ()
     if isinstance(authors, str):
         authors = [a for a in re.split(r"\s*[;,]\s*|\s+and\s+", authors) if a]
+    elif not isinstance(authors, (list, tuple)):
+        authors = [authors]
     return Article(
         title=title,
         text=_drop_repeated_title(title, text),
@@ -207,6 +251,7 @@ def _load_jsonl(path: Path, text: str) -> Iterator[Loaded]:
 
 def _load_csv(path: Path, text: str) -> Iterator[Loaded]:
     """``.csv`` with a header row naming the article fields (at least ``text``)."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_ARTICLE_CHARS + 1))  # the default 128 KB is too small
     reader = csv.DictReader(io.StringIO(text))
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     if not columns & {"text", "content", "body"}:
@@ -304,7 +349,7 @@ def _load_feed(path: Path, text: str) -> Iterator[Loaded]:
     from defusedxml.common import DefusedXmlException
 
     try:
-        root = ElementTree.fromstring(text.encode("utf-8"))
+        root = ElementTree.fromstring(text)  # already decoded (by the declared encoding, if any)
     except DefusedXmlException as exc:
         yield LoadProblem(str(path), f"refused unsafe XML ({type(exc).__name__})")
         return
@@ -345,6 +390,10 @@ def _load_feed(path: Path, text: str) -> Iterator[Loaded]:
         }
         made = make_article(record, f"{path}#{index}")
         yield made if isinstance(made, Article) else LoadProblem(str(path), f"entry {index}: {made}")
+
+
+def _too_long(length: int, limit: int) -> str:
+    return f"too long for one news article ({length:,} characters; the limit is {limit:,})"
 
 
 def _is_hidden(relative: Path) -> bool:

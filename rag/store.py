@@ -1,16 +1,24 @@
 """The index: a Chroma collection of chunks, written and read by article; on disk, or on a Chroma server.
 
-Each chunk is stored under ``<article id>:<ordinal>``; chunk 0 also records the article's content hash and chunk
-count, so re-ingesting can tell unchanged, changed and new articles apart without re-embedding anything. Chunk 0
-is written last: an ingest that dies half-way leaves the article looking unfinished, and the next run redoes it.
+Each chunk is stored under ``<article id>:<ordinal>`` with its article's content hash; chunk 0 also records the
+chunk count, so re-ingesting can tell unchanged, changed and new articles apart without re-embedding anything.
+
+Crash safety: chunk 0 is written last and deleted first, so an ingest killed half-way leaves the article looking
+unfinished and the next run redoes it. Writers hold ``write.lock`` in the index folder (one writer at a time;
+the operating system releases it when a writer dies, even by SIGKILL). A writer that finds the lock's note of an
+unfinished write left by a dead one first runs ``repair``, which removes chunks no complete article owns.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
+import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,7 +33,10 @@ from rag.keywords import FOLDER as KEYWORDS_FOLDER
 from rag.keywords import KeywordIndex
 
 COLLECTION = "news"
+_RELOADING = threading.Lock()
+_FRESH_AT: dict[str, str] = {}  # index folder -> the revision this process's Chroma store reflects
 REPEAT_CACHE = 8192  # vectors of recently embedded chunk texts kept for reuse (~12 MB at 384 dimensions)
+LOCK_FILE = "write.lock"
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,26 @@ class NewsIndex:
         self.path = Path(index_dir)
         self.location = str(server) if server else str(self.path)
         self.embeddings = embeddings
-        name = server.collection if server else COLLECTION
+        self._server = server
+        self._name = server.collection if server else COLLECTION
+        self._connect()
+        built_with = (self._collection.metadata or {}).get("embedding_model")
+        if built_with != embeddings.model_name:
+            raise StoreError(f"the index at {self.location} was built with the embedding model {built_with!r}, not "
+                             f"{embeddings.model_name!r}: use that model, or another index to build a new one")
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        # the revision this process's store reflects: another NewsIndex here may have opened it long ago
+        self._synced = self._revision() if server else _FRESH_AT.setdefault(str(self.path.resolve()), self._revision())
+        self.sync()
+        folder = KEYWORDS_FOLDER if not server else f"{KEYWORDS_FOLDER}-{server.host}-{server.port}-{self._name}"
+        self.keywords = KeywordIndex(self.path / folder, lambda: self._collection, self._revision)
+
+    def _connect(self) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_chroma import Chroma
+
+        server = self._server
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             settings = ChromaSettings(anonymized_telemetry=False)
@@ -77,23 +107,33 @@ class NewsIndex:
                                              headers=dict(server.headers), settings=settings)
             else:
                 client = chromadb.PersistentClient(path=str(self.path), settings=settings)
-            metadata = {"hnsw:space": "cosine", "embedding_model": embeddings.model_name}
+            metadata = {"hnsw:space": "cosine", "embedding_model": self.embeddings.model_name}
             # embedding_function=None: Chroma's default one downloads a model; we always pass our own vectors.
-            self._collection = client.get_or_create_collection(name, embedding_function=None, metadata=metadata)
+            collection = client.get_or_create_collection(self._name, embedding_function=None, metadata=metadata)
             self._max_batch = client.get_max_batch_size()
         except Exception as exc:  # chromadb raises many types; all mean the same to a user
             what = "reach the Chroma server at" if server else "open the index at"
             raise StoreError(f"cannot {what} {self.location}: {exc}") from None
-        self._client, self._name = client, name
-        built_with = (self._collection.metadata or {}).get("embedding_model")
-        if built_with != embeddings.model_name:
-            raise StoreError(f"the index at {self.location} was built with the embedding model {built_with!r}, not "
-                             f"{embeddings.model_name!r}: use that model, or another index to build a new one")
-        self._store = Chroma(client=client, collection_name=name, embedding_function=embeddings,
+        self._client, self._collection = client, collection
+        self._store = Chroma(client=client, collection_name=self._name, embedding_function=self.embeddings,
                              collection_metadata=metadata)
-        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
-        folder = KEYWORDS_FOLDER if not server else f"{KEYWORDS_FOLDER}-{server.host}-{server.port}-{name}"
-        self.keywords = KeywordIndex(self.path / folder, self._collection, self._revision)
+
+    def sync(self) -> None:
+        """Catch up with writes made by another process. Chroma's embedded store keeps its vector index in memory
+        per process and does not see vectors another process adds: searches would miss them (or fail), and a
+        write from here would save the stale index over them. When the revision token shows a write that this
+        process's store does not hold, the store is reloaded from disk (once per process and write)."""
+        revision = self._revision()
+        if revision == self._synced or self._server:
+            self._synced = revision
+            return
+        key = str(self.path.resolve())
+        with _RELOADING:
+            if _FRESH_AT.get(key) != revision:
+                _reload_chroma(self._client)
+                _FRESH_AT[key] = revision
+            self._connect()
+            self._synced = revision
 
     def _revision(self) -> str:
         """A token that every write changes (``_touch``): tells derived data (the keyword index) it is stale."""
@@ -102,7 +142,62 @@ class NewsIndex:
     def _touch(self) -> None:
         metadata = {k: v for k, v in (self._client.get_collection(self._name).metadata or {}).items()
                     if not k.startswith("hnsw:")}  # the distance is fixed at creation; Chroma refuses to restate it
-        self._collection.modify(metadata={**metadata, "revision": uuid.uuid4().hex})
+        revision = uuid.uuid4().hex
+        self._collection.modify(metadata={**metadata, "revision": revision})
+        self._synced = revision  # this process's store holds its own writes
+        if not self._server:
+            _FRESH_AT[str(self.path.resolve())] = revision
+
+    @contextmanager
+    def writing(self) -> Iterator[int]:
+        """Hold the index's write lock for a whole ingest or removal; yields how many stray chunks ``repair``
+        removed first (a previous writer was killed mid-write), usually 0. Raises ``StoreError`` naming the other
+        writer if one is at work. With a Chroma server the lock only covers processes on this machine."""
+        lock_path = self.path / LOCK_FILE
+        try:
+            handle = open(lock_path, "a+", encoding="utf-8")
+        except OSError as exc:
+            raise StoreError(f"cannot lock the index at {self.location}: {exc.strerror or exc}") from None
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().split()
+                who = f"process {holder[1]}" if len(holder) > 1 else "another process"
+                raise StoreError(f"the index at {self.location} is being written by {who} (another newsrag ingest, "
+                                 "remove or upload); wait for it to finish and try again") from None
+            try:
+                self.sync()  # never save a stale vector index over another process's writes
+                handle.seek(0)
+                interrupted = handle.read().startswith("writing")
+                repaired = self.repair() if interrupted else 0
+                _note(handle, f"writing {os.getpid()}\n")
+                yield repaired
+                _note(handle, "")
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def repair(self) -> int:
+        """Delete chunks that no complete article owns: those of an article with no chunk 0, beyond its chunk
+        count, or carrying another version's content hash (the whole article goes then, and a re-ingest re-adds
+        it). What a write killed half-way can leave behind; returns how many chunks went."""
+        try:
+            got = self._collection.get(include=["metadatas"])
+        except Exception as exc:
+            raise StoreError(f"cannot read the index at {self.location}: {exc}") from None
+        rows = list(zip(got["ids"], got["metadatas"] or []))
+        heads = {m["article_id"]: m for _, m in rows if m.get("ordinal") == 0}
+        mixed = {m["article_id"] for _, m in rows if m["article_id"] in heads
+                 and m.get("content_hash", heads[m["article_id"]]["content_hash"]) != heads[m["article_id"]]["content_hash"]}
+        stray = [i for i, m in rows if m["article_id"] not in heads or m["article_id"] in mixed
+                 or int(m.get("ordinal", 0)) >= int(heads[m["article_id"]].get("chunk_count", 0))]
+        heads_first = sorted(stray, key=lambda i: not i.endswith(":0"))
+        if heads_first:
+            self._touch()
+            self._delete(heads_first)
+            self._touch()
+        return len(heads_first)
 
     def stored_articles(self, article_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
         """article id -> (content hash, chunk count) for those ids that are fully stored."""
@@ -205,17 +300,23 @@ class NewsIndex:
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         """The ``k`` chunks most similar to ``query`` (cosine similarity as ``score``), best first."""
+        self.sync()
         if self._collection.count() == 0:
             return []
         where = filters.to_chroma_where() if filters else None
         try:
             hits = self._store.similarity_search_with_score(query, k=k, filter=where)
-        except Exception as exc:
-            raise StoreError(f"cannot search the index at {self.location}: {exc}") from None
+        except Exception:
+            self.sync()  # another process may be writing right now: its first revision change is enough to retry
+            try:
+                hits = self._store.similarity_search_with_score(query, k=k, filter=where)
+            except Exception as exc:
+                raise StoreError(f"cannot search the index at {self.location}: {exc}") from None
         return [_passage(doc.id or "", doc.page_content, doc.metadata, 1.0 - distance) for doc, distance in hits]
 
     def keyword_search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         """The ``k`` best BM25 matches for ``query``, best first, scored (like ``search``) by cosine similarity."""
+        self.sync()
         ids = self.keywords.search(query, k, filters)
         if not ids:
             return []
@@ -231,6 +332,7 @@ class NewsIndex:
         return [found[i] for i in ids if i in found]
 
     def stats(self) -> IndexStats:
+        self.sync()
         heads = self._heads()
         days = sorted(date.fromisoformat(m["published_at"]) for m in heads if m.get("published_at"))
         return IndexStats(
@@ -253,10 +355,36 @@ def _metadata(chunk: Chunk, chunk_count: int, file: str) -> dict[str, Any]:
         "published_at": article.published_at.isoformat() if article.published_at else "",
     }
     meta["published_day"] = day_number(article.published_at)  # numeric, for date-range filters
+    meta["content_hash"] = article.content_hash  # on every chunk: ``repair`` finds chunks of two versions mixed
     if chunk.ordinal == 0:
-        meta["content_hash"] = article.content_hash
         meta["chunk_count"] = chunk_count
     return meta
+
+
+def _reload_chroma(client: Any) -> None:
+    """Replace this process's Chroma system for ``client``'s folder by a freshly loaded one; clients made after
+    this get it. Chroma (1.x) has no public call for this: it keeps one system per folder in
+    ``SharedSystemClient``, so the registered one is swapped (the old one stays alive for calls still using it)."""
+    from chromadb.api import ServerAPI
+    from chromadb.api.shared_system_client import SharedSystemClient
+    from chromadb.config import System
+    from chromadb.telemetry.product import ProductTelemetryClient
+
+    old = SharedSystemClient._identifier_to_system[client._identifier]
+    system = System(old.settings)
+    system.instance(ProductTelemetryClient)
+    system.instance(ServerAPI)
+    system.start()
+    SharedSystemClient._identifier_to_system[client._identifier] = system
+
+
+def _note(handle: Any, text: str) -> None:
+    """Replace the lock file's note, durably: after a crash the next writer must see that a write was under way."""
+    handle.seek(0)
+    handle.truncate()
+    handle.write(text)
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
 def _under(file: str, roots: Sequence[Path]) -> bool:

@@ -145,7 +145,7 @@ def test_feed_entity_expansion_is_refused(tmp_path):
     ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
     ("empty.txt", b"", "empty file"),
     ("blank.md", b"  \n\n ", "empty file"),
-    ("latin.txt", "Caf\xe9 news\n\nSome text here.".encode("latin-1"), "not valid UTF-8"),
+    ("mixed.txt", "Caf\xe9 news\n\nSome text here.".encode() + b"\xe9", "not valid UTF-8"),
     ("broken.json", b'{"title": "x", "text": ', "malformed JSON"),
     ("title-only.txt", b"Just a title\n", "no article text"),
     ("notes.pdf", b"%PDF-1.4", "unsupported file type '.pdf'"),
