@@ -137,10 +137,13 @@ class NewsAssistant:
 
     def stats(self) -> IndexStats:
         """What the index holds. Reading a folder that holds no index yet is an error, not a new empty index."""
+        self._require_index()
+        return self.index.stats()
+
+    def _require_index(self) -> None:
         if not self.settings.chroma_host and not (self.settings.index_dir / "chroma.sqlite3").is_file():
             raise StoreError(f"no index at {self.settings.index_dir} yet: build one with newsrag ingest PATH "
                              "(or NewsAssistant.ingest), or point --index / NEWSRAG_INDEX_DIR at an existing one")
-        return self.index.stats()
 
     def ask(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None,
             as_of: date | None = None, around: date | None = None) -> Answer:
@@ -163,7 +166,8 @@ class NewsAssistant:
         question = " ".join((question or "").split())
         if not question:
             raise InputError("the question is empty")
-        if self.stats().chunks == 0:
+        self._require_index()
+        if self.index.count() == 0:
             raise StoreError(f"the index at {self.settings.index_dir} is empty: add articles first "
                              "(newsrag ingest PATH, or NewsAssistant.ingest)")
         if as_of or around:

@@ -24,6 +24,12 @@ NOT_GROUNDED = "The model's answer could not be traced to the articles, so it is
 MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")  # [1], [2, 3]: citation markers
 
 
+def unmarked(text: str) -> str:
+    """Article text with anything shaped like a citation marker taken out: quoted into an answer, an article's
+    own "[2]" would otherwise pass for a citation of source 2."""
+    return re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", MARKERS.sub("", text))).strip()
+
+
 def build_chain(retrieve: Callable[[dict[str, Any]], list[Passage]],
                 answer: Callable[[str, Sequence[Passage]], str] | Runnable) -> Runnable:
     """Compose retrieval and an answerer. ``answer`` is a plain function or a Runnable over {question, passages}."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -90,6 +91,10 @@ class Settings:
             raise ConfigError(f"passage_words must be between 10 and 400, got {self.passage_words}")
         if not 1 <= self.chroma_port <= 65535:
             raise ConfigError(f"chroma_port must be between 1 and 65535, got {self.chroma_port}")
+        if self.chroma_host and not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*",
+                                                  self.chroma_host):
+            raise ConfigError(f"chroma_host must be a host name or IP address alone (the port, scheme and path go in "
+                              f"chroma_port and chroma_ssl), got {self.chroma_host!r}")
         self.chroma_header_map()  # fails early on a malformed value
         if self.embed_precision not in EMBED_PRECISIONS:
             raise ConfigError(f"embed_precision must be one of {', '.join(EMBED_PRECISIONS)}, got {self.embed_precision!r}")

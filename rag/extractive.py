@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.articles import Passage
+from rag.chain import unmarked
 from rag.chunking import sentences
 from rag.embeddings import NewsEmbeddings
 
@@ -33,7 +34,7 @@ class ExtractiveAnswerer:
         seen: set[str] = set()
         for number, passage in enumerate(passages, start=1):
             for start, end in sentences(passage.text):
-                sentence = passage.text[start:end].strip()
+                sentence = unmarked(passage.text[start:end])
                 key = " ".join(sentence.lower().split())
                 if len(sentence.split()) >= 4 and key not in seen:  # overlapping chunks repeat sentences
                     seen.add(key)

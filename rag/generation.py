@@ -22,7 +22,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.articles import Passage
-from rag.chain import MARKERS
+from rag.chain import MARKERS, unmarked
 from rag.chunking import sentences
 
 NO_ANSWER = "The sources do not say."
@@ -58,6 +58,9 @@ _ORDERS = re.compile(
     r"preceding|system|these|those)\s+)*(?:instructions|prompts?|guidelines)\b|(?:system|developer|admin)\s+"
     r"(?:notice|prompt|message|instruction)s?\b|you\s+are\s+now\s+(?:a|an|in)\b|(?:reply|respond|answer)\s+only\s+with\b|"
     r"do\s+not\s+answer\s+the\s+question)[^.!?\n]*[.!?]?", re.IGNORECASE)
+# Lines posing as a chat turn ("SYSTEM: …", "### Instruction:") and chat-template tokens ("<|im_start|>").
+_ROLE_LINES = re.compile(r"^[ \t#>*]*(?:system|assistant|user|developer|instructions?)[ \t*]*:.*$", re.IGNORECASE | re.MULTILINE)
+_SPECIAL_TOKENS = re.compile(r"<\|[^|<>]{0,40}\|>|\[/?INST\]|<</?SYS>>")
 BLANKED = "[text addressed to AI assistants removed]"
 _INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'"})
 _MARKER = re.compile(rf"\s*{MARKERS.pattern}")  # a citation marker with the space before it
@@ -74,8 +77,10 @@ def format_sources(passages: Sequence[Passage]) -> str:
 
 
 def neutralise(text: str) -> str:
-    """Source text with tag-like markup and orders addressed to an AI taken out."""
-    blanked = _ORDERS.sub(BLANKED, _TAG.sub(" ", text))
+    """Source text with tag-like markup, chat-template tokens, citation-shaped markers, lines posing as chat turns
+    and orders addressed to an AI taken out."""
+    text = _SPECIAL_TOKENS.sub(" ", _TAG.sub(" ", unmarked(text)))
+    blanked = _ORDERS.sub(BLANKED, _ROLE_LINES.sub(BLANKED, text))
     return re.sub(rf"(?:{re.escape(BLANKED)}\s*){{2,}}", BLANKED + " ", blanked)
 
 
@@ -122,7 +127,7 @@ def supporting_sentence(answer: str, passages: Sequence[Passage]) -> str:
                 continue
             text = passages[number - 1].text
             for start, end in sentences(text):
-                sentence = " ".join(text[start:end].split())
+                sentence = " ".join(unmarked(text[start:end]).split())
                 if wanted in sentence.lower():  # quotes inside the quote become single ones, as in print
                     return f" — “{sentence.translate(_INNER_QUOTES)}” [{number}]"
     return ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,13 @@ class KeywordIndex:
         self._ids: list[str] = []
         self._days = np.zeros(0, dtype=np.int64)
         self._sources: list[str] = []
+        self._lock = threading.Lock()  # one search at a time: a rebuild must not swap the index under another
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[str]:
+        with self._lock:
+            return self._search(query, k, filters)
+
+    def _search(self, query: str, k: int, filters: Filters | None) -> list[str]:
         import bm25s
 
         self._ensure_loaded()

@@ -331,6 +331,11 @@ class NewsIndex:
                  for i, text, meta, score in zip(got["ids"], got["documents"], got["metadatas"], scores)}
         return [found[i] for i in ids if i in found]
 
+    def count(self) -> int:
+        """How many chunks the index holds (cheap, unlike ``stats``)."""
+        self.sync()
+        return self._collection.count()
+
     def stats(self) -> IndexStats:
         self.sync()
         heads = self._heads()

@@ -52,6 +52,11 @@ def test_chroma_server_settings(monkeypatch):
     settings = Settings.load(chroma_host="chroma.internal", chroma_port="8443", chroma_ssl="true")
     assert (settings.chroma_host, settings.chroma_port, settings.chroma_ssl) == ("chroma.internal", 8443, True)
     assert settings.chroma_header_map() == {"Authorization": "Bearer t0ken"}
+    for host in ("10.0.0.7", "::1", "[::1]", "chroma-1.internal"):
+        assert Settings.load(chroma_host=host).chroma_host == host
+    for host in ("http://chroma.internal", "chroma.internal:8000/x", "evil.example/redirect?to=x", "a b"):
+        with pytest.raises(ConfigError, match="chroma_host must be a host name or IP address alone"):
+            Settings.load(chroma_host=host)
 
 
 def test_bad_config_files(tmp_path):

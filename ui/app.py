@@ -11,6 +11,8 @@ once per process however many people ask at once.
 
 from __future__ import annotations
 
+import filecmp
+import html
 import os
 import re
 import shutil
@@ -103,6 +105,13 @@ def chat(assistant: NewsAssistant, question: str, history: list[dict[str, str]],
         yield shown, sources_html()
 
 
+def as_text(conversation: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The conversation escaped for the Chatbot, which renders HTML even with ``render_markdown=False`` (an
+    article's ``<img src=…>`` quoted in an answer became an image fetched from anywhere): every character shows as
+    itself. The conversation kept as history stays as written."""
+    return [{**message, "content": html.escape(message["content"], quote=False)} for message in conversation]
+
+
 def parse_day(value: str, label: str) -> date | None:
     value = (value or "").strip()
     if not value:
@@ -125,8 +134,12 @@ def add_files(assistant: NewsAssistant, files: list[str] | None, progress: gr.Pr
         if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
             lines.append(f"✗ {name}: not a supported format ({', '.join(sorted(SUPPORTED_SUFFIXES))})")
             continue
-        stored = target / name
-        shutil.copyfile(path, stored)
+        try:
+            stored = keep_upload(Path(path), target, name)
+        except InputError as error:
+            lines.append(f"✗ {error}")
+            continue
+        name = stored.name
         try:
             report = assistant.ingest([stored], progress=False)
         except NewsragError as error:
@@ -138,6 +151,20 @@ def add_files(assistant: NewsAssistant, files: list[str] | None, progress: gr.Pr
             lines.append(f"✓ {name}: {report.articles_added} new, {report.articles_updated} updated, "
                          f"{report.articles_unchanged} unchanged articles; {report.chunks_added} passages added")
     return "\n".join(lines)
+
+
+def keep_upload(source: Path, folder: Path, name: str) -> Path:
+    """Copy an upload into ``folder`` as ``name``; an earlier, different upload of that name is kept, and this one
+    becomes ``name (2)`` and so on (an identical one is reused). Never writes outside ``folder``."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for number in range(1, 1000):
+        stored = folder / (name if number == 1 else f"{stem} ({number}){suffix}")
+        if not stored.exists():
+            shutil.copyfile(source, stored)
+            return stored
+        if filecmp.cmp(source, stored, shallow=False):
+            return stored
+    raise InputError(f"{name}: too many different uploads of this name; rename the file")
 
 
 def safe_name(name: str) -> str:
@@ -209,7 +236,7 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
                               date_to=parse_day(until, "To"), sources=tuple(only or ()),
                               around=parse_day(near, "Prefer news from around"))
             for shown, panel_html in chat(assistant, message, past, options):
-                yield shown, panel_html, shown, ""
+                yield as_text(shown), panel_html, shown, ""
 
         asked = question.submit(respond, [question, history, mode, top_k, date_from, date_to, sources, around],
                                 [chatbot, panel, history, question], api_name="ask",

@@ -1,0 +1,152 @@
+"""Load: many questions at once through the Python API and through the running Gradio app (``gradio_client``, each
+question its own client, as separate people), on loopback. Prints throughput, p50/p95 latency, errors, uncited
+answers and the process's resident memory before and at its peak during the load.
+
+    python -m eval.bench_load                                  # 20 at once over seeds/, the configured mode
+    python -m eval.bench_load --mode extractive --questions 40 --concurrency 20
+    python -m eval.bench_load --index my-index --gold my-questions.jsonl
+
+``tests/test_load.py`` runs the same load (quoted-sentence answers) in CI and checks nothing fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from eval.scoring import percentile
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_QUESTIONS = ROOT / "eval" / "gold" / "seeds" / "questions.jsonl"
+
+Asker = Callable[[str], str]  # asks one question, returns the answer's text
+CITATION = re.compile(r"\[\d+\]")
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    channel: str
+    concurrency: int
+    seconds: float
+    latencies: tuple[float, ...]
+    answers: tuple[str | None, ...]  # in question order; None where the question failed
+    errors: tuple[str, ...]
+    rss_mb_before: float
+    rss_mb_peak: float
+
+    @property
+    def cited(self) -> int:
+        """Answers citing a source; the rest are refusals ("the articles do not cover this")."""
+        return sum(bool(a and CITATION.search(a)) for a in self.answers)
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def line(self) -> str:
+        p50, p95 = (percentile(list(self.latencies), q) or 0.0 for q in (50, 95))
+        return (f"{self.channel:<4} {len(self.latencies) + len(self.errors):>3} questions, {self.concurrency} at once: "
+                f"{self.seconds:.1f} s, {self.throughput:.2f} answers/s, latency p50 {p50:.2f} s p95 {p95:.2f} s, "
+                f"{len(self.errors)} errors, {self.cited} cited answers, RSS {self.rss_mb_before:,.0f} -> peak "
+                f"{self.rss_mb_peak:,.0f} MB")
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_load(ask: Asker, questions: Sequence[str], concurrency: int, channel: str) -> LoadReport:
+    """Ask all ``questions``, ``concurrency`` at a time, sampling memory while they run."""
+    before, peak, done = rss_mb(), [rss_mb()], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], rss_mb())
+
+    def timed(question: str) -> tuple[float, str | None, str | None]:
+        started = time.perf_counter()
+        try:
+            answer = ask(question)
+        except Exception as exc:  # counted and reported, never lost
+            return time.perf_counter() - started, None, f"{type(exc).__name__}: {exc}"
+        return time.perf_counter() - started, answer, None
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        results = list(pool.map(timed, questions))
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    return LoadReport(channel, concurrency, seconds, tuple(t for t, a, _ in results if a is not None),
+                      tuple(a for _, a, _ in results), tuple(e for _, _, e in results if e), before,
+                      max(peak[0], rss_mb()))
+
+
+def api_asker(assistant) -> Asker:  # noqa: ANN001
+    return lambda question: assistant.ask(question).text
+
+
+def app_asker(url: str, mode: str) -> Asker:
+    from gradio_client import Client
+
+    def ask(question: str) -> str:
+        conversation, panel, _ = Client(url, verbose=False).predict(question, mode, 5, "", "", [], "", api_name="/ask")
+        text = conversation[-1]["content"][0]["text"]
+        if CITATION.search(text) and 'id="nr-source-1"' not in panel:
+            raise AssertionError("an answer cites sources the panel does not show")
+        return text
+
+    return ask
+
+
+def questions_from(gold: Path, count: int) -> list[str]:
+    asked = [json.loads(line)["question"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [asked[i % len(asked)] for i in range(count)]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import tempfile
+
+    from rag import NewsAssistant
+    from ui.app import launch
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", help="an existing index (default: a new one of seeds/ in a temp folder)")
+    parser.add_argument("--gold", type=Path, default=SEED_QUESTIONS, help="questions (JSONL with a 'question' field)")
+    parser.add_argument("--questions", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--mode", help="answer mode (default: the configured one)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        overrides = {"mode": args.mode} if args.mode else {}
+        assistant = NewsAssistant(index_dir=args.index or Path(scratch) / "index", **overrides)
+        if not args.index:
+            assistant.ingest([ROOT / "seeds"], progress=False)
+        questions = questions_from(args.gold, args.questions)
+        started = time.perf_counter()
+        assistant.ask(questions[0])  # models load once, before the clock starts
+        print(f"mode {assistant.settings.mode}; first answer (models loading) {time.perf_counter() - started:.1f} s")
+        print(run_load(api_asker(assistant), questions, args.concurrency, "api").line(), flush=True)
+        app = launch(assistant, block=False)  # loopback, a free port from 7860 up
+        try:
+            print(run_load(app_asker(app.local_url, assistant.settings.mode), questions, args.concurrency, "app").line())
+        finally:
+            app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
