@@ -4,7 +4,7 @@ answers and the process's resident memory before and at its peak during the load
 
     python -m eval.bench_load                                  # 20 at once over seeds/, the configured mode
     python -m eval.bench_load --mode extractive --questions 40 --concurrency 20
-    python -m eval.bench_load --index my-index --gold my-questions.jsonl
+    python -m eval.bench_load --index my-index --gold eval/gold/my-set     # a gold set folder (eval/dataset.py)
 
 ``tests/test_load.py`` runs the same load (quoted-sentence answers) in CI and checks nothing fails.
 """
@@ -12,7 +12,6 @@ answers and the process's resident memory before and at its peak during the load
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import threading
 import time
@@ -21,10 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval.dataset import load_dataset
 from eval.scoring import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_QUESTIONS = ROOT / "eval" / "gold" / "seeds" / "questions.jsonl"
+SEED_GOLD = ROOT / "eval" / "gold" / "seeds"
 
 Asker = Callable[[str], str]  # asks one question, returns the answer's text
 CITATION = re.compile(r"\[\d+\]")
@@ -112,7 +112,8 @@ def app_asker(url: str, mode: str) -> Asker:
 
 
 def questions_from(gold: Path, count: int) -> list[str]:
-    asked = [json.loads(line)["question"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """``count`` questions of the gold set in ``gold`` (a folder ``eval/dataset.py`` reads), repeated as needed."""
+    asked = [q.question for q in load_dataset(gold).questions]
     return [asked[i % len(asked)] for i in range(count)]
 
 
@@ -124,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", help="an existing index (default: a new one of seeds/ in a temp folder)")
-    parser.add_argument("--gold", type=Path, default=SEED_QUESTIONS, help="questions (JSONL with a 'question' field)")
+    parser.add_argument("--gold", type=Path, default=SEED_GOLD, help="a gold set folder to take questions from")
     parser.add_argument("--questions", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--mode", help="answer mode (default: the configured one)")

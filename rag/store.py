@@ -33,10 +33,10 @@ from rag.keywords import FOLDER as KEYWORDS_FOLDER
 from rag.keywords import KeywordIndex
 
 COLLECTION = "news"
-_RELOADING = threading.Lock()
-_FRESH_AT: dict[str, str] = {}  # index folder -> the revision this process's Chroma store reflects
 REPEAT_CACHE = 8192  # vectors of recently embedded chunk texts kept for reuse (~12 MB at 384 dimensions)
 LOCK_FILE = "write.lock"
+_RELOADING = threading.Lock()
+_FRESH_AT: dict[str, str] = {}  # index folder -> the revision this process's Chroma store reflects
 
 
 @dataclass(frozen=True)
@@ -332,8 +332,7 @@ class NewsIndex:
         return [found[i] for i in ids if i in found]
 
     def count(self) -> int:
-        """How many chunks the index holds (cheap, unlike ``stats``)."""
-        self.sync()
+        """How many chunks the index holds (cheap, unlike ``stats``; always current: read from Chroma's sqlite)."""
         return self._collection.count()
 
     def stats(self) -> IndexStats:
