@@ -162,24 +162,26 @@ NewsAssistant(index_dir=sys.argv[1], chunk_tokens=40, chunk_overlap=5).ingest([s
 """
 
 
-@pytest.mark.xfail(strict=False, reason="about 1 run in 4, the reloaded Chroma store still misses the other process's "
-                   "vector in dense search (its metadata and stored embedding are there); under investigation")
 def test_a_long_running_process_sees_and_keeps_another_process_s_writes(tmp_path):
     """A UI or API process keeps the index open while ``newsrag ingest`` runs elsewhere: it must find the new
     articles by meaning and by keyword, and its own later writes must not save over them."""
     index_dir, first = tmp_path / "index", corpus(tmp_path / "first.jsonl", version=1)
+    ferry_url = "https://news.example/ferry"
     resident = NewsAssistant(index_dir=index_dir, **SETTINGS)
     resident.ingest([first], progress=False)
     assert resident.index.search("district 7 council", k=1)  # its vector index is now loaded in memory
 
     other = tmp_path / "other.jsonl"
-    other.write_text(json.dumps({"title": "Harbour ferry strike", "url": "https://news.example/ferry", "text":
+    other.write_text(json.dumps({"title": "Harbour ferry strike", "url": ferry_url, "text":
                                  "Ferry crews at the harbour walked out on Friday over pay and rosters."}) + "\n")
     result = subprocess.run([sys.executable, "-c", WRITER, str(index_dir), str(other)], cwd=ROOT,
                             capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert result.returncode == 0, result.stderr
-    assert resident.index.search("ferry crews walk out over pay", k=1)[0].url == "https://news.example/ferry"
-    assert resident.index.keyword_search("ferry harbour", k=1)[0].url == "https://news.example/ferry"
+    # Searched at full depth: HNSW search is approximate, and among 150 near-identical synthetic articles the one
+    # unlike them is missed at k=1 in about 1 run in 3, even by a fresh process. A stale store never finds it.
+    everything = resident.index.count()
+    assert ferry_url in {p.url for p in resident.index.search("ferry crews walk out over pay", k=everything)}
+    assert resident.index.keyword_search("ferry harbour", k=1)[0].url == ferry_url
 
     third = tmp_path / "third.jsonl"
     third.write_text(json.dumps({"title": "Library reopens", "url": "https://news.example/library", "text":
@@ -190,8 +192,8 @@ import sys
 from rag import NewsAssistant
 index = NewsAssistant(index_dir=sys.argv[1]).index
 got = index._collection.get(include=["embeddings"])
-print(len(got["ids"]), index.search("ferry crews walk out over pay", k=1)[0].url)
+print(len(got["ids"]), *{p.url for p in index.search("ferry crews walk out over pay", k=len(got["ids"]))})
 """, str(index_dir)], cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert check.returncode == 0, check.stderr
-    count, url = check.stdout.split()
-    assert int(count) == resident.index._collection.count() and url == "https://news.example/ferry"
+    count, *urls = check.stdout.split()
+    assert int(count) == resident.index.count() and ferry_url in urls
