@@ -48,16 +48,33 @@ class Chunker:
     def split(self, article: Article) -> list[Chunk]:
         """The article's chunks in order, each with its character offsets in ``article.text``."""
         chunks: list[Chunk] = []
-        cursor = 0
+        start, end = -1, 0  # as if a chunk ended where the text begins
         for piece in self._splitter.split_text(article.text):
             if not piece.strip():
                 continue
-            start = article.text.find(piece, cursor)
+            start = _locate(article.text, piece, start, end)
             if start < 0:  # cannot happen while separators are kept; fail loudly rather than cite wrong text
                 raise RuntimeError(f"chunk not found in article text: {piece[:60]!r}")
-            chunks.append(Chunk(article=article, ordinal=len(chunks), text=piece, start=start, end=start + len(piece)))
-            cursor = start + 1
+            end = start + len(piece)
+            chunks.append(Chunk(article=article, ordinal=len(chunks), text=piece, start=start, end=end))
         return chunks
+
+
+def _locate(text: str, piece: str, previous_start: int, previous_end: int) -> int:
+    """Where the splitter took ``piece`` from, given where it took the previous chunk. The splitter drops only
+    whitespace, so the piece starts after the previous chunk's start, no later than the next visible character
+    after its end, and ends past its end. The text can repeat (``0:`` inside the previous chunk, then right after
+    it): the latest such place is the one that leaves no text between chunks. -1 if there is none."""
+    limit = previous_end
+    while limit < len(text) and text[limit].isspace():
+        limit += 1
+    found = -1
+    at = text.find(piece, previous_start + 1)
+    while 0 <= at <= limit:
+        if at + len(piece) > previous_end:
+            found = at
+        at = text.find(piece, at + 1)
+    return found if found >= 0 else text.find(piece, previous_start + 1)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

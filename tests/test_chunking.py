@@ -82,3 +82,19 @@ def test_overlap_must_be_smaller_than_chunk():
 def test_sentence_spans():
     text = "First one. Second “quoted.” Third?\nNo end"
     assert [text[s:e] for s, e in sentences(text)] == ["First one.", "Second “quoted.”", "Third?", "No end"]
+
+
+# Text the splitter cuts into a chunk whose words also occur just before it: "0:" inside the previous chunk, and
+# ":00000\n:0" overlapping the previous chunk as well as right after it. Found by the property test in
+# test_hostile_input.py; the offsets used to point at the earlier copy and leave text between chunks.
+REPEATING = ['0 .;: 0word0 ;0;\n:00000,  0;,   ..word\n: ; 0000000:abc;;, 0\n, .:.word00.;abc000000000000word. 0abc  .0: :;abc word\n\n0:\n\n000000, 0abc :00000:0;\n.0 ;0\n0;00000, 0\n :0\nword 00000wordabc . ;wordword, :00000 word:\n  , :00000 \nabc00abc: word:00;0 000000word  \n\n:, 0.',
+             ':  0word00000\n\n abc:abc0 abcword000000, , , 0::0;\n00000;, .:00000,  0, ;000000:;0abc..;00000.\n\n\n:;::, wordabc  word  ; :, .\n: , ;:, ::abcword,   :word0; word0\n,  \n .abc;abc000000000000 :, . 0;00, 00000.\nword, abcword00000\n.00000..abc000;word  ;word;00000abc;word . abc0;abc:00000word, ;:00000\n:00000\n:0\n\nabcword00:abc :.wordword:00000:abcword  .wordwordabc.abcabcwordabc , : word\n;abc00000  00000 abc.:abc:word 00000 \n0; 0, 00 0, abc word: :word. ,  00000;abc0.00000, 0000000000, .word abc, , 0abc,  0 :word \n0. 00000 0.word.;word, word0;000000000000000, ;000000 ;word  \n0word 0\n, ; 0  : 00000, word00000\nabcword.word0\n, 0 ;.: 00 \n.00000:, ;, 0\nword:0.\n 00word.abc, abc;;0abc , word...0 \n, 0abc00000;00000word;. :, 0.00000 abc']
+
+
+@pytest.mark.parametrize("text", REPEATING)
+def test_chunk_offsets_point_at_the_copy_that_leaves_no_text_between_chunks(text):
+    chunks = Chunker(chunk_tokens=40, chunk_overlap=8).split(Article(title="T", text=text))
+    assert all(text[c.start:c.end] == c.text for c in chunks)
+    for before, after in zip(chunks, chunks[1:]):
+        assert before.start < after.start and before.end < after.end and not text[before.end:after.start].strip()
+    assert chunks[0].start == 0 and not text[chunks[-1].end:].strip()
