@@ -64,7 +64,8 @@ def _locate(text: str, piece: str, previous_start: int, previous_end: int) -> in
     """Where the splitter took ``piece`` from, given where it took the previous chunk. The splitter drops only
     whitespace, so the piece starts after the previous chunk's start, no later than the next visible character
     after its end, and ends past its end. The text can repeat (``0:`` inside the previous chunk, then right after
-    it): the latest such place is the one that leaves no text between chunks. -1 if there is none."""
+    it): the latest such place is the one that leaves no text between chunks. Without one, the first copy after
+    the previous start; -1 if the piece is not in the text."""
     limit = previous_end
     while limit < len(text) and text[limit].isspace():
         limit += 1
