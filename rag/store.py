@@ -33,10 +33,10 @@ from rag.keywords import FOLDER as KEYWORDS_FOLDER
 from rag.keywords import KeywordIndex
 
 COLLECTION = "news"
-REPEAT_CACHE = 8192  # vectors of recently embedded chunk texts kept for reuse (~12 MB at 384 dimensions)
-LOCK_FILE = "write.lock"
 _RELOADING = threading.Lock()
 _FRESH_AT: dict[str, str] = {}  # index folder -> the revision this process's Chroma store reflects
+REPEAT_CACHE = 8192  # vectors of recently embedded chunk texts kept for reuse (~12 MB at 384 dimensions)
+LOCK_FILE = "write.lock"
 
 
 @dataclass(frozen=True)

@@ -159,11 +159,13 @@ def keep_upload(source: Path, folder: Path, name: str) -> Path:
     stem, suffix = Path(name).stem, Path(name).suffix
     for number in range(1, 1000):
         stored = folder / (name if number == 1 else f"{stem} ({number}){suffix}")
-        if not stored.exists():
-            shutil.copyfile(source, stored)
+        try:
+            with open(source, "rb") as data, open(stored, "xb") as copy:  # "x": two uploads never share a name
+                shutil.copyfileobj(data, copy)
             return stored
-        if filecmp.cmp(source, stored, shallow=False):
-            return stored
+        except FileExistsError:
+            if filecmp.cmp(source, stored, shallow=False):
+                return stored
     raise InputError(f"{name}: too many different uploads of this name; rename the file")
 
 
