@@ -45,8 +45,11 @@ class NewsAssistant:
     keyword in ``overrides`` (e.g. ``index_dir="my-index"``, ``top_k=8``) wins over both.
     """
 
-    def __init__(self, index_dir: str | Path | None = None, settings: Settings | None = None, **overrides: Any) -> None:
+    def __init__(self, index_dir: str | Path | None = None, settings: Settings | None = None,
+                 embeddings: Any = None, **overrides: Any) -> None:
         self.settings = settings or Settings.load(index_dir=index_dir, **overrides)
+        if embeddings is not None:  # an embedder of the caller's instead of settings.embedding_model (see ``embeddings``)
+            self.__dict__["embeddings"] = embeddings
 
     def with_settings(self, **changes: Any) -> NewsAssistant:
         """An assistant over the same index with some settings changed (``mode``, ``top_k`` …), sharing the models
@@ -62,6 +65,8 @@ class NewsAssistant:
 
     @cached_property
     def embeddings(self):  # noqa: ANN201 - lazy: importing torch takes seconds
+        """The embedder: ``settings.embedding_model``, or one passed to the constructor (a LangChain ``Embeddings``
+        with a ``model_name``, which the index records; benchmarks of the store pass a cheap one)."""
         from rag.embeddings import NewsEmbeddings
 
         return NewsEmbeddings(self.settings.embedding_model, batch_size=self.settings.embed_batch_size,

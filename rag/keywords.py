@@ -1,116 +1,190 @@
 """Keyword (BM25) search over the chunks of a ``NewsIndex``, to fuse with dense search.
 
 Dense embeddings find paraphrases but miss rare names and numbers that a news question often turns on; BM25
-finds those. The BM25 index is derived from the Chroma collection (the one source of truth): it is built on the
-first keyword search after a write, saved in ``<index>/keywords/`` and loaded from there by later processes.
-Every write to the collection changes a revision token in the collection's metadata (before and after writing);
-the BM25 index records the token it was built at and is rebuilt when the token differs, so it never disagrees
-with the chunks, whichever process (or machine, with a Chroma server) wrote them.
+finds those. The keyword index is SQLite FTS5 (Python's standard library: BM25 ranking, transactions, pages read
+from disk) in one file beside the Chroma store, kept in step write by write: ``NewsIndex`` adds the rows of the
+chunks it upserts and deletes those it deletes, batch by batch, so a write costs time for its own chunks only
+and nothing is ever rebuilt from the whole store. Other processes open the same file and see each write as soon
+as it commits. A writer killed between Chroma's write and this one leaves the two apart until the next writer's
+``NewsIndex.repair``, which compares them (chunk ids and content hashes) and fixes this side.
+
+With a Chroma server other machines write too, and this file is only a local copy: it records the collection's
+revision token it matches (``revision``) and is rebuilt, page by page, on the next search after a write from
+elsewhere. Measured against the in-memory bm25s index it replaced: README, "Keyword search".
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
+import re
+import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from rag.articles import Filters, day_number
 
-FOLDER = "keywords"
+FILE = "keywords.sqlite3"
+LOCAL = "local"  # the state of a file every writer keeps in step (no revision to compare)
+# bm25s's English stop words, which the index this replaced dropped too: a query of only these finds nothing
+STOPWORDS = frozenset(
+    "a an and are as at be but by for if in into is it no not of on or such that the their then there these they "
+    "this to was will with".split())
+_TERM = re.compile(r"\w\w+")  # terms of two characters or more, as bm25s reads them
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunk (
+    row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL,
+    source TEXT NOT NULL, day INTEGER NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+
+@dataclass(frozen=True)
+class KeywordRow:
+    """What the keyword index holds of a chunk: its words (title and text) and what filters look at."""
+
+    chunk_id: str
+    content_hash: str
+    source: str
+    day: int  # ``day_number`` of the article's date, 0 when undated
+    body: str
 
 
 class KeywordIndex:
-    """BM25 over chunk titles and texts. ``search`` returns chunk ids, best first, that pass ``filters``."""
+    """BM25 over chunk titles and texts. ``search`` returns chunk ids, best first, that pass ``filters``.
 
-    def __init__(self, folder: Path, collection: Callable[[], Any], revision: Callable[[], str]) -> None:
-        self.folder = folder
-        self._collection = collection  # the Chroma collection of the moment (``NewsIndex.sync`` may replace it)
+    ``everything`` pages through the store's chunks (for a first build or a rebuild); ``revision`` is the store's
+    revision token when this file is a local copy of a shared store, or None when every writer keeps it in step.
+    """
+
+    def __init__(self, path: Path, everything: Callable[[], Iterator[list[KeywordRow]]],
+                 revision: Callable[[], str] | None = None) -> None:
+        self.path = path
+        self._everything = everything
         self._revision = revision
-        self._built_at: str | None = None
-        self._bm25: Any = None
-        self._ids: list[str] = []
-        self._days = np.zeros(0, dtype=np.int64)
-        self._sources: list[str] = []
-        self._lock = threading.Lock()  # one search at a time: a rebuild must not swap the index under another
+        self._lock = threading.RLock()  # one statement or transaction at a time on the shared connection
+        self._db = sqlite3.connect(path, timeout=600, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = WAL")  # readers go on while a writer commits
+        self._db.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; a crash is repaired anyway
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[str]:
+        terms = query_terms(query)
+        if not terms or k <= 0:
+            return []
+        where, params = _filter_sql(filters)
+        match = " OR ".join(f'"{t}"' for t in terms)
+        sql = ("SELECT c.chunk_id FROM chunk_text JOIN chunk c ON c.row = chunk_text.rowid "
+               f"WHERE chunk_text MATCH ?{where} ORDER BY chunk_text.rank LIMIT ?")
+        self.ensure_current()
         with self._lock:
-            return self._search(query, k, filters)
+            return [row[0] for row in self._db.execute(sql, (match, *params, k))]
 
-    def _search(self, query: str, k: int, filters: Filters | None) -> list[str]:
-        import bm25s
+    def add(self, rows: Sequence[KeywordRow]) -> None:
+        """Insert or replace these chunks' rows, in one transaction."""
+        with self._transaction():
+            self._delete([r.chunk_id for r in rows])
+            self._insert(rows)
 
-        self._ensure_loaded()
-        if not self._ids:
-            return []
-        tokens = bm25s.tokenize([query], stopwords="en", show_progress=False)
-        if not tokens.vocab:
-            return []
-        depth = len(self._ids) if filters else min(len(self._ids), k)
-        results, scores = self._bm25.retrieve(tokens, k=depth, show_progress=False, n_threads=1)
-        keep = self._passes(filters)
-        return [self._ids[i] for i, s in zip(results[0], scores[0]) if s > 0 and keep[i]][:k]
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        with self._transaction():
+            self._delete(chunk_ids)
 
-    def _passes(self, filters: Filters | None) -> np.ndarray:
-        keep = np.ones(len(self._ids), dtype=bool)
-        if filters is None:
-            return keep
-        if filters.sources:
-            wanted = set(filters.sources)
-            keep &= np.array([s in wanted for s in self._sources])
-        if filters.date_from:  # the same rules as Filters.to_chroma_where
-            keep &= self._days >= day_number(filters.date_from)
-        if filters.date_to:
-            keep &= (self._days > 0) & (self._days <= day_number(filters.date_to))
-        if filters.as_of:
-            keep &= self._days <= day_number(filters.as_of)
-        return keep
+    def _delete(self, chunk_ids: Sequence[str]) -> None:
+        pairs = [(i,) for i in chunk_ids]
+        self._db.executemany("DELETE FROM chunk_text WHERE rowid = (SELECT row FROM chunk WHERE chunk_id = ?)", pairs)
+        self._db.executemany("DELETE FROM chunk WHERE chunk_id = ?", pairs)
 
-    def _ensure_loaded(self) -> None:
-        import bm25s
+    def hashes(self) -> dict[str, str]:
+        """chunk id -> content hash of every row, for ``NewsIndex.repair`` to compare with the store."""
+        with self._lock:
+            return dict(self._db.execute("SELECT chunk_id, content_hash FROM chunk"))
 
-        revision = self._revision()  # read before the chunks: a write that lands meanwhile changes it again
-        if self._bm25 is not None and self._built_at == revision:
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM chunk").fetchone()[0])
+
+    def ensure_current(self) -> None:
+        """Build the file from the store if it does not match it: a new file beside an index written before
+        this file existed, or (a local copy) one another machine's write left behind."""
+        wanted = self._revision() if self._revision else LOCAL
+        if self._state() == wanted:
             return
-        meta_file = self.folder / "chunks.json"
-        if meta_file.is_file():
+        with self._transaction():  # one builder at a time; another process waits, then finds it built
+            if self._state() == wanted:
+                return
+            self._db.execute("DELETE FROM chunk_text")
+            self._db.execute("DELETE FROM chunk")
+            for page in self._everything():
+                self._insert(page)
+            # a local copy is current at the revision read before the pages (a write meanwhile makes it stale)
+            self._db.execute("INSERT OR REPLACE INTO state VALUES ('built_at', ?)", (wanted,))
+
+    def advance(self, before: str, after: str) -> None:
+        """A writer on a shared store moved it from revision ``before`` to ``after`` and wrote its changes here
+        too: a copy that was current at ``before`` is current at ``after``."""
+        if self._revision is None:
+            return
+        with self._transaction():
+            self._db.execute("UPDATE state SET value = ? WHERE key = 'built_at' AND value = ?", (after, before))
+
+    def _insert(self, rows: Sequence[KeywordRow]) -> None:
+        self._db.executemany("INSERT INTO chunk (chunk_id, content_hash, source, day) VALUES (?, ?, ?, ?)",
+                             [(r.chunk_id, r.content_hash, r.source, r.day) for r in rows])
+        self._db.executemany("INSERT INTO chunk_text (rowid, body) SELECT row, ? FROM chunk WHERE chunk_id = ?",
+                             [(r.body, r.chunk_id) for r in rows])
+
+    def _state(self) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM state WHERE key = 'built_at'").fetchone()
+        return row[0] if row else None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` takes SQLite's write lock at once, so two writers never both read, then write."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
             try:
-                meta = json.loads(meta_file.read_text(encoding="utf-8"))
-                if meta.get("revision") == revision:
-                    self._bm25 = bm25s.BM25.load(str(self.folder / "bm25"))
-                    self._set_meta(meta)
-                    return
-            except (OSError, ValueError, KeyError):
-                pass  # damaged: rebuilt below
-        got = self._collection().get(include=["documents", "metadatas"])
-        ids, texts, metas = got["ids"], got["documents"] or [], got["metadatas"] or []
-        meta = {"revision": revision, "ids": ids, "days": [int(m.get("published_day", 0)) for m in metas],
-                "sources": [m.get("source", "") for m in metas]}
-        self._bm25 = bm25s.BM25()
-        if ids:
-            corpus = [f"{m.get('title', '')}\n{t}" for t, m in zip(texts, metas)]
-            self._bm25.index(bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False)
-            self._save(meta)
-        self._set_meta(meta)
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
-    def _set_meta(self, meta: dict[str, Any]) -> None:
-        self._built_at = meta["revision"]
-        self._ids = list(meta["ids"])
-        self._days = np.asarray(meta["days"], dtype=np.int64)
-        self._sources = list(meta["sources"])
 
-    def _save(self, meta: dict[str, Any]) -> None:
-        """Written to a temp folder and renamed, so a reader never sees half an index."""
-        partial = self.folder.with_name(f"{self.folder.name}.{os.getpid()}.partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        self._bm25.save(str(partial / "bm25"))
-        (partial / "chunks.json").write_text(json.dumps(meta), encoding="utf-8")
-        shutil.rmtree(self.folder, ignore_errors=True)
-        partial.rename(self.folder)
+def query_terms(query: str) -> list[str]:
+    """The words of ``query`` worth matching: lower-cased, two characters or more, no stop words, each once."""
+    return list(dict.fromkeys(t for t in _TERM.findall(query.lower()) if t not in STOPWORDS))
+
+
+def _filter_sql(filters: Filters | None) -> tuple[str, list[object]]:
+    """``filters`` as SQL over the ``chunk`` table: the same rules as ``Filters.to_chroma_where``."""
+    if filters is None:
+        return "", []
+    clauses: list[str] = []
+    params: list[object] = []
+    if filters.sources:
+        clauses.append(f"c.source IN ({', '.join('?' * len(filters.sources))})")
+        params.extend(filters.sources)
+    if filters.date_from:
+        clauses.append("c.day >= ?")
+        params.append(day_number(filters.date_from))
+    if filters.date_to:
+        clauses.append("c.day > 0 AND c.day <= ?")
+        params.append(day_number(filters.date_to))
+    if filters.as_of:
+        clauses.append("c.day <= ?")
+        params.append(day_number(filters.as_of))
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def rows_from_chroma(ids: Iterable[str], documents: Iterable[str], metadatas: Iterable[dict]) -> list[KeywordRow]:
+    """Keyword rows from what Chroma stores of chunks (their text is the document, the title in the metadata)."""
+    return [KeywordRow(chunk_id=i, content_hash=str(m.get("content_hash", "")), source=str(m.get("source", "")),
+                       day=int(m.get("published_day", 0)), body=f"{m.get('title', '')}\n{text}")
+            for i, text, m in zip(ids, documents, metadatas)]

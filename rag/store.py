@@ -14,6 +14,8 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import shutil
+import sqlite3
 import threading
 import uuid
 from collections import OrderedDict
@@ -29,14 +31,15 @@ import numpy as np
 from rag.articles import Chunk, Filters, Passage, day_number
 from rag.embeddings import NewsEmbeddings
 from rag.errors import InputError, StoreError
-from rag.keywords import FOLDER as KEYWORDS_FOLDER
-from rag.keywords import KeywordIndex
+from rag.keywords import FILE as KEYWORDS_FILE
+from rag.keywords import KeywordIndex, KeywordRow, rows_from_chroma
 
 COLLECTION = "news"
 _RELOADING = threading.Lock()
 _FRESH_AT: dict[str, str] = {}  # index folder -> the revision this process's Chroma store reflects
 REPEAT_CACHE = 8192  # vectors of recently embedded chunk texts kept for reuse (~12 MB at 384 dimensions)
 LOCK_FILE = "write.lock"
+PAGE = 5000  # records one Chroma read asks for at most: it binds an SQL variable each, and SQLite allows 32,766
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,13 @@ class NewsIndex:
         # the revision this process's store reflects: another NewsIndex here may have opened it long ago
         self._synced = self._revision() if server else _FRESH_AT.setdefault(str(self.path.resolve()), self._revision())
         self.sync()
-        folder = KEYWORDS_FOLDER if not server else f"{KEYWORDS_FOLDER}-{server.host}-{server.port}-{self._name}"
-        self.keywords = KeywordIndex(self.path / folder, lambda: self._collection, self._revision)
+        name = KEYWORDS_FILE if not server else f"keywords-{server.host}-{server.port}-{self._name}.sqlite3"
+        shutil.rmtree(self.path / name.removesuffix(".sqlite3"), ignore_errors=True)  # bm25s's folder, before FTS5
+        try:
+            self.keywords = KeywordIndex(self.path / name, self._keyword_pages, self._revision if server else None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the keyword index {self.path / name}: {exc} (it is derived from the "
+                             "index: delete it and it is rebuilt)") from None
 
     def _connect(self) -> None:
         import chromadb
@@ -136,10 +144,11 @@ class NewsIndex:
             self._synced = revision
 
     def _revision(self) -> str:
-        """A token that every write changes (``_touch``): tells derived data (the keyword index) it is stale."""
+        """A token that every write changes (``_touch``): tells other processes' vector indexes, and a local copy
+        of a server's keyword index, that they are stale."""
         return str((self._client.get_collection(self._name).metadata or {}).get("revision", ""))
 
-    def _touch(self) -> None:
+    def _touch(self) -> str:
         metadata = {k: v for k, v in (self._client.get_collection(self._name).metadata or {}).items()
                     if not k.startswith("hnsw:")}  # the distance is fixed at creation; Chroma refuses to restate it
         revision = uuid.uuid4().hex
@@ -147,6 +156,16 @@ class NewsIndex:
         self._synced = revision  # this process's store holds its own writes
         if not self._server:
             _FRESH_AT[str(self.path.resolve())] = revision
+        return revision
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Change the revision before and after a write: anything derived from a half-done write is stale
+        either way. The keyword index got the same changes, so if it was current before, it is after."""
+        before = self._revision()
+        self._touch()
+        yield
+        self.keywords.advance(before, self._touch())
 
     @contextmanager
     def writing(self) -> Iterator[int]:
@@ -172,6 +191,8 @@ class NewsIndex:
                 handle.seek(0)
                 interrupted = handle.read().startswith("writing")
                 repaired = self.repair() if interrupted else 0
+                if not self._server:
+                    self.keywords.ensure_current()  # an index from before the keyword file: build it now, once
                 _note(handle, f"writing {os.getpid()}\n")
                 yield repaired
                 _note(handle, "")
@@ -181,12 +202,10 @@ class NewsIndex:
     def repair(self) -> int:
         """Delete chunks that no complete article owns: those of an article with no chunk 0, beyond its chunk
         count, or carrying another version's content hash (the whole article goes then, and a re-ingest re-adds
-        it). What a write killed half-way can leave behind; returns how many chunks went."""
-        try:
-            got = self._collection.get(include=["metadatas"])
-        except Exception as exc:
-            raise StoreError(f"cannot read the index at {self.location}: {exc}") from None
-        rows = list(zip(got["ids"], got["metadatas"] or []))
+        it). What a write killed half-way can leave behind; returns how many chunks went. Then the keyword index
+        is brought in line with what is left: rows the store lacks go, chunks it lacks (or holds another version
+        of) are added."""
+        rows = [(i, m) for page in self._pages(["metadatas"]) for i, m in zip(page["ids"], page["metadatas"] or [])]
         heads = {m["article_id"]: m for _, m in rows if m.get("ordinal") == 0}
         mixed = {m["article_id"] for _, m in rows if m["article_id"] in heads
                  and m.get("content_hash", heads[m["article_id"]]["content_hash"]) != heads[m["article_id"]]["content_hash"]}
@@ -194,17 +213,21 @@ class NewsIndex:
                  or int(m.get("ordinal", 0)) >= int(heads[m["article_id"]].get("chunk_count", 0))]
         heads_first = sorted(stray, key=lambda i: not i.endswith(":0"))
         if heads_first:
-            self._touch()
-            self._delete(heads_first)
-            self._touch()
+            with self._changing():
+                self._delete(heads_first)
+        gone = set(heads_first)
+        stored = {i: str(m.get("content_hash", "")) for i, m in rows if i not in gone}
+        held = self.keywords.hashes()
+        self.keywords.delete([i for i, h in held.items() if stored.get(i) != h])
+        for page in self._pages(["documents", "metadatas"], ids=[i for i, h in stored.items() if held.get(i) != h]):
+            self.keywords.add(rows_from_chroma(page["ids"], page["documents"] or [], page["metadatas"] or []))
         return len(heads_first)
 
     def stored_articles(self, article_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
         """article id -> (content hash, chunk count) for those ids that are fully stored."""
-        if not article_ids:
-            return {}
-        found = self._collection.get(ids=[f"{a}:0" for a in article_ids], include=["metadatas"])
-        return {m["article_id"]: (m["content_hash"], int(m["chunk_count"])) for m in found["metadatas"] or []}
+        heads = [m for page in self._pages(["metadatas"], ids=[f"{a}:0" for a in article_ids])
+                 for m in page["metadatas"] or []]
+        return {m["article_id"]: (m["content_hash"], int(m["chunk_count"])) for m in heads}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text. Repeated texts (boilerplate, syndicated copies) are embedded once: within the
@@ -231,11 +254,10 @@ class NewsIndex:
         bodies = [r for r in rows if r[0].ordinal > 0]
         heads = [r for r in rows if r[0].ordinal == 0]
         try:
-            self._touch()  # before and after: a keyword index built from a half-done write is stale either way
-            self._upsert(bodies, counts, files or {})
-            self._delete(list(stale_ids))
-            self._upsert(heads, counts, files or {})
-            self._touch()
+            with self._changing():
+                self._upsert(bodies, counts, files or {})
+                self._delete(list(stale_ids))
+                self._upsert(heads, counts, files or {})
         except Exception as exc:
             raise StoreError(f"cannot write to the index at {self.location}: {exc}") from None
 
@@ -246,10 +268,9 @@ class NewsIndex:
             return 0
         try:
             counts = {a: n for a, (_, n) in self.stored_articles(article_ids).items()}
-            self._touch()
-            self._delete([f"{a}:0" for a in counts])
-            self._delete([f"{a}:{i}" for a, n in counts.items() for i in range(1, n)])
-            self._touch()
+            with self._changing():
+                self._delete([f"{a}:0" for a in counts])
+                self._delete([f"{a}:{i}" for a, n in counts.items() for i in range(1, n)])
         except Exception as exc:
             raise StoreError(f"cannot remove from the index at {self.location}: {exc}") from None
         return sum(counts.values())
@@ -279,24 +300,47 @@ class NewsIndex:
 
     def _heads(self) -> list[dict[str, Any]]:
         """The metadata of every article (its chunk 0)."""
+        return [m for page in self._pages(["metadatas"], where={"ordinal": 0}) for m in page["metadatas"] or []]
+
+    def _pages(self, include: list[str], ids: Sequence[str] | None = None,
+               where: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Chroma's ``get`` a page of at most ``PAGE`` records at a time: of ``ids``, or of every chunk (that
+        matches ``where``). One ``get`` of more records than SQLite's variable limit fails."""
         try:
-            return list(self._collection.get(where={"ordinal": 0}, include=["metadatas"])["metadatas"] or [])
+            if ids is not None:
+                for start in range(0, len(ids), PAGE):
+                    yield dict(self._collection.get(ids=list(ids[start:start + PAGE]), include=include))
+                return
+            offset = 0
+            while True:
+                page = dict(self._collection.get(where=where, include=include, limit=PAGE, offset=offset))
+                if page["ids"]:
+                    yield page
+                if len(page["ids"]) < PAGE:
+                    return
+                offset += PAGE
         except Exception as exc:
             raise StoreError(f"cannot read the index at {self.location}: {exc}") from None
 
+    def _keyword_pages(self) -> Iterator[list[KeywordRow]]:
+        """Every chunk, a page at a time, as keyword rows (to build the keyword index)."""
+        for page in self._pages(["documents", "metadatas"]):
+            yield rows_from_chroma(page["ids"], page["documents"] or [], page["metadatas"] or [])
+
     def _delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), self._max_batch):
-            self._collection.delete(ids=ids[start:start + self._max_batch])
+            batch = ids[start:start + self._max_batch]
+            self._collection.delete(ids=batch)
+            self.keywords.delete(batch)
 
     def _upsert(self, rows: Sequence[tuple[Chunk, np.ndarray]], counts: dict[str, int], files: Mapping[str, str]) -> None:
         for start in range(0, len(rows), self._max_batch):
             batch = rows[start:start + self._max_batch]
-            self._collection.upsert(
-                ids=[c.id for c, _ in batch],
-                embeddings=np.asarray([v for _, v in batch], dtype=np.float32),
-                documents=[c.text for c, _ in batch],
-                metadatas=[_metadata(c, counts[c.article.id], files.get(c.article.id, "")) for c, _ in batch],
-            )
+            ids, texts = [c.id for c, _ in batch], [c.text for c, _ in batch]
+            metadatas = [_metadata(c, counts[c.article.id], files.get(c.article.id, "")) for c, _ in batch]
+            self._collection.upsert(ids=ids, embeddings=np.asarray([v for _, v in batch], dtype=np.float32),
+                                    documents=texts, metadatas=metadatas)
+            self.keywords.add(rows_from_chroma(ids, texts, metadatas))
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         """The ``k`` chunks most similar to ``query`` (cosine similarity as ``score``), best first."""

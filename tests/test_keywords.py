@@ -41,7 +41,7 @@ def test_keyword_search_finds_a_rare_name_and_respects_filters(make_assistant, t
 def test_keyword_index_is_saved_and_follows_changes(make_assistant, tmp_path):
     assistant, corpus = build(make_assistant, tmp_path)
     assert assistant.index.keyword_search("Okonkwo-Brandt", 5)
-    assert (assistant.settings.index_dir / "keywords" / "chunks.json").is_file()  # saved for the next process
+    assert (assistant.settings.index_dir / "keywords.sqlite3").is_file()  # on disk, for the next process
     fresh = make_assistant()
     assert len(fresh.index.keyword_search("Okonkwo-Brandt", 5)) == 2  # loaded from disk
 
