@@ -25,10 +25,12 @@ SETTINGS = {"chunk_tokens": 40, "chunk_overlap": 5}  # small chunks: most articl
 ARTICLES = 150  # more than one write batch (rag.ingest.BATCH_CHUNKS)
 
 # Runs an ingest in a real process that kills itself (SIGKILL: no cleanup, no finally) when the write it is told
-# to die at begins; "mid-upsert" dies a few milliseconds into Chroma's own upsert call instead.
+# to die at begins; "mid-upsert" dies a few milliseconds into Chroma's own upsert call instead, "keywords" when
+# the keyword index is about to add a batch that Chroma already holds.
 KILLER = """
 import os, signal, sys, threading
 from rag import NewsAssistant
+from rag.keywords import KeywordIndex
 from rag.store import NewsIndex
 
 index_dir, corpus, method, nth = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -37,8 +39,8 @@ calls = 0
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
 
-def wrap(name):
-    original = getattr(NewsIndex, name)
+def wrap(owner, name):
+    original = getattr(owner, name)
     def dying(self, *args, **kwargs):
         global calls
         calls += 1
@@ -48,9 +50,12 @@ def wrap(name):
             else:
                 die()
         return original(self, *args, **kwargs)
-    setattr(NewsIndex, name, dying)
+    setattr(owner, name, dying)
 
-wrap("_upsert" if method == "mid-upsert" else method)
+if method == "keywords":  # after Chroma's write of a batch, before the keyword index's
+    wrap(KeywordIndex, "add")
+else:
+    wrap(NewsIndex, "_upsert" if method == "mid-upsert" else method)
 NewsAssistant(index_dir=index_dir, chunk_tokens=40, chunk_overlap=5).ingest([corpus], progress=False)
 print("finished without being killed")
 """
@@ -89,6 +94,12 @@ def assert_complete(assistant: NewsAssistant, corpus_path: Path) -> None:
     assert len(heads) == ARTICLES
     for head in heads:
         assert all(f"{head['article_id']}:{n}" in stored for n in range(head["chunk_count"]))
+    # the keyword index holds exactly the same chunks, at the same versions, with the same words
+    assert assistant.index.keywords.hashes() == {i: content_hash for i, (_, content_hash) in stored.items()}
+    bodies = dict(assistant.index.keywords._db.execute(
+        "SELECT c.chunk_id, t.body FROM chunk c JOIN chunk_text t ON t.rowid = c.row"))
+    titles = {m["article_id"]: m["title"] for m in heads}
+    assert bodies == {i: f"{titles[i.split(':')[0]]}\n{text}" for i, (text, _) in stored.items()}
     for chunk_id in list(expected)[::97]:  # the vector index answers too: each chunk's own text finds it first
         [hit] = assistant.index.search(expected[chunk_id][0], k=1)
         assert hit.chunk_id == chunk_id
@@ -98,6 +109,7 @@ def assert_complete(assistant: NewsAssistant, corpus_path: Path) -> None:
     ("_upsert", 2),      # the first batch's other chunks written, its chunk 0s not
     ("_upsert", 3),      # the first batch complete, the second not begun
     ("mid-upsert", 1),   # inside Chroma's first upsert
+    ("keywords", 2),     # the first batch's other chunks in Chroma and the keyword index, its chunk 0s in Chroma only
 ])
 def test_an_ingest_killed_half_way_is_completed_by_the_next_run(tmp_path, method, nth):
     index_dir, path = tmp_path / "index", corpus(tmp_path / "news.jsonl", version=1)
@@ -108,7 +120,7 @@ def test_an_ingest_killed_half_way_is_completed_by_the_next_run(tmp_path, method
     assert_complete(assistant, path)
 
 
-@pytest.mark.parametrize("method, nth", [("_delete", 1), ("_upsert", 2), ("mid-upsert", 3)])
+@pytest.mark.parametrize("method, nth", [("_delete", 1), ("_upsert", 2), ("mid-upsert", 3), ("keywords", 1)])
 def test_an_update_killed_half_way_leaves_no_mixed_articles(tmp_path, method, nth):
     index_dir, path = tmp_path / "index", corpus(tmp_path / "news.jsonl", version=1)
     assistant = NewsAssistant(index_dir=index_dir, **SETTINGS)
