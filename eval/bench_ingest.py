@@ -1,6 +1,6 @@
-"""Ingest speed and scale, measured side by side in one run on this machine:
+"""Ingest speed, measured side by side in one run on this machine:
 
-    python -m eval.bench_ingest --corpus ../shared/benchmarks/rtqa-2022-dev/corpus.jsonl [--limit N] [--scale 500000]
+    python -m eval.bench_ingest --corpus ../shared/benchmarks/rtqa-2022-dev/corpus.jsonl [--limit N]
 
 1. **baseline**: the same articles and chunks, embedded the plain way (sentence-transformers ``encode``, float32,
    batches of 32) and added to Chroma 256 chunks at a time: what a LangChain tutorial does.
@@ -8,10 +8,9 @@
    precision (bfloat16 where the CPU computes it natively): repeated texts embedded once, batches of ~1,024 chunks
    sorted by length, vectors written straight to Chroma.
 3. **re-ingest** the unchanged corpus into that index, and **add** 10 articles held back from it (plus the first
-   search after, which rebuilds the keyword index).
-4. **scale**: a store of ``--scale`` chunks whose vectors are the real ones of step 2 plus noise (so they cluster
-   like news), queried with the dataset's questions (when a questions.jsonl lies beside the corpus): dense search
-   p50/p95 through ``NewsIndex.search`` (question embedding included) and Chroma's own query time.
+   search after).
+
+Scale (an index of a million chunks, searched and added to) is ``eval/bench_scale.py``.
 
 Every step runs in its own process, so each peak RSS is its own; models are loaded before the clock starts.
 """
@@ -36,7 +35,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", required=True, help="a .jsonl corpus (one article a line)")
     parser.add_argument("--limit", type=int, help="only the first N articles")
-    parser.add_argument("--scale", type=int, default=500_000, help="chunks in the scale test (0: skip it)")
     parser.add_argument("--work", help="scratch folder (default: a new temp folder)")
     parser.add_argument("--step", help=argparse.SUPPRESS)  # internal: run one step and print its JSON
     parser.add_argument("--args", help=argparse.SUPPRESS)
@@ -54,7 +52,6 @@ def main() -> None:
     main_file, extra_file = work / "corpus.jsonl", work / "added.jsonl"
     main_file.write_text("\n".join(lines[:-HELD_BACK]) + "\n", encoding="utf-8")
     extra_file.write_text("\n".join(lines[-HELD_BACK:]) + "\n", encoding="utf-8")
-    questions = Path(args.corpus).with_name("questions.jsonl")
     print(f"corpus: {len(lines) - HELD_BACK} articles (+{HELD_BACK} held back) from {args.corpus}; "
           f"{os.cpu_count()} cores; scratch {work}", flush=True)
 
@@ -78,10 +75,6 @@ def main() -> None:
     again = run("re-ingest, unchanged", "newsrag", corpus=str(main_file), index=str(work / "newsrag"), precision="auto")
     added = run(f"add {HELD_BACK} articles", "newsrag", corpus=str(extra_file), index=str(work / "newsrag"),
                 precision="auto", search_after=True)
-    scale = None
-    if args.scale:
-        scale = run(f"scale: {args.scale:,} chunks", "scale", source=str(work / "newsrag"), index=str(work / "scale"),
-                    chunks=args.scale, questions=str(questions) if questions.is_file() else "")
 
     print("\n| step | chunks | wall s | chunks/s | peak RSS MB |\n|---|---|---|---|---|")
     for label, r in rows:
@@ -91,14 +84,8 @@ def main() -> None:
           f"({base['seconds']:.0f} s → {full['seconds']:.0f} s; model load {full['load_s']:.1f} s apart)")
     print(f"re-ingest unchanged: {again['seconds']:.1f} s = {100 * again['seconds'] / full['seconds']:.1f}% of a full ingest")
     print(f"add {HELD_BACK} articles: {added['seconds']:.1f} s for {added['chunks']} chunks "
-          f"({100 * added['seconds'] / full['seconds']:.1f}% of a full ingest); the first search after rebuilds the "
-          f"keyword index: {added['first_search_s']:.1f} s")
-    if scale:
-        print(f"scale: {scale['stored']:,} chunks stored in {scale['insert_s']:.0f} s ({scale['stored'] / scale['insert_s']:.0f}/s); "
-              f"dense search p50 {scale['search_p50_ms']:.0f} ms, p95 {scale['search_p95_ms']:.0f} ms "
-              f"(Chroma query alone p50 {scale['query_p50_ms']:.0f} / p95 {scale['query_p95_ms']:.0f} ms, "
-              f"{scale['queries']} queries, k=30; the first, which loads the index, {scale['first_query_ms']:.0f} ms); peak RSS {scale['peak_rss_mb']:,} MB; "
-              f"index on disk {scale['disk_mb']:,} MB")
+          f"({100 * added['seconds'] / full['seconds']:.1f}% of a full ingest); the first search after takes "
+          f"{added['first_search_s']:.1f} s")
 
 
 def step_baseline(corpus: str, index: str) -> dict[str, Any]:
@@ -159,53 +146,7 @@ def step_newsrag(corpus: str, index: str, precision: str, search_after: bool = F
     return result
 
 
-def step_scale(source: str, index: str, chunks: int, questions: str) -> dict[str, Any]:
-    import numpy as np
-
-    from eval.scoring import percentile
-    from rag.assistant import NewsAssistant
-
-    real = NewsAssistant(index_dir=source, mode="extractive").index._collection.get(
-        include=["embeddings", "metadatas", "documents"])
-    base = np.asarray(real["embeddings"], dtype=np.float32)
-    assistant = NewsAssistant(index_dir=index, mode="extractive")
-    assistant.embeddings.embed_query("warm-up")
-    collection = assistant.index._collection
-    rng = np.random.default_rng(0)
-    started, stored, batch = time.perf_counter(), 0, 5000
-    while stored < chunks:
-        pick = rng.integers(0, len(base), min(batch, chunks - stored))
-        vectors = base[pick] + rng.normal(0.0, 0.02, (len(pick), base.shape[1])).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        metas = [{**real["metadatas"][i], "article_id": f"{real['metadatas'][i]['article_id']}-{stored + n}"}
-                 for n, i in enumerate(pick)]
-        collection.add(ids=[f"{m['article_id']}:{m['ordinal']}" for m in metas], embeddings=vectors,
-                       documents=[real["documents"][i] for i in pick], metadatas=metas)
-        stored += len(pick)
-    insert_s = time.perf_counter() - started
-
-    texts = [json.loads(line)["question"] for line in Path(questions).read_text(encoding="utf-8").splitlines()
-             if line.strip()] if questions else [real["documents"][i][:120] for i in range(0, len(base), len(base) // 200 + 1)]
-    started = time.perf_counter()
-    assistant.index.search(texts[0], 30)  # the first query loads the vector index from disk
-    first_ms = (time.perf_counter() - started) * 1000
-    search_ms, query_ms = [], []
-    for text in texts:
-        started = time.perf_counter()
-        assistant.index.search(text, 30)
-        search_ms.append((time.perf_counter() - started) * 1000)
-        vector = assistant.embeddings.embed_query(text)  # cached by the search above: this times Chroma alone
-        started = time.perf_counter()
-        collection.query(query_embeddings=[vector], n_results=30)
-        query_ms.append((time.perf_counter() - started) * 1000)
-    disk = sum(f.stat().st_size for f in Path(index).rglob("*") if f.is_file())
-    return {"stored": collection.count(), "insert_s": insert_s, "queries": len(texts), "first_query_ms": first_ms,
-            "search_p50_ms": percentile(search_ms, 50), "search_p95_ms": percentile(search_ms, 95),
-            "query_p50_ms": percentile(query_ms, 50), "query_p95_ms": percentile(query_ms, 95),
-            "disk_mb": round(disk / 2**20)}
-
-
-STEPS = {"baseline": step_baseline, "newsrag": step_newsrag, "scale": step_scale}
+STEPS = {"baseline": step_baseline, "newsrag": step_newsrag}
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,10 @@ Crash safety: chunk 0 is written last and deleted first, so an ingest killed hal
 unfinished and the next run redoes it. Writers hold ``write.lock`` in the index folder (one writer at a time;
 the operating system releases it when a writer dies, even by SIGKILL). A writer that finds the lock's note of an
 unfinished write left by a dead one first runs ``repair``, which removes chunks no complete article owns.
+
+The keyword index (``rag/keywords.py``) gets every write too, batch by batch right after Chroma's, and ``repair``
+brings it back in line with Chroma. Reads of many records go a page of ``PAGE`` at a time: one Chroma ``get``
+binds an SQL variable per record, and SQLite refuses more than 32,766.
 """
 
 from __future__ import annotations

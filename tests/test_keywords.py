@@ -68,3 +68,14 @@ def passage(n: int) -> Passage:
 def test_reciprocal_rank_fusion_rewards_agreement():
     a, b, c, d = (passage(n) for n in range(4))
     assert [p.chunk_id for p in fuse([[a, b, c], [c, d, a]])] == ["c0", "c2", "c1", "c3"]
+
+
+def test_a_search_matches_the_rarest_terms_within_its_budget(make_assistant, tmp_path, monkeypatch):
+    """A common word would make FTS5 score a large part of a big index: past the budget it is left out."""
+    assistant, _ = build(make_assistant, tmp_path)
+    index = assistant.index
+    assert {p.url for p in index.keyword_search("tickets port", 5)} == {
+        "https://ex.com/rail", "https://ex.com/port", "https://ex.com/profile"}
+    monkeypatch.setattr("rag.keywords.POSTINGS_BUDGET", 2)  # "tickets" is in 1 chunk, "port" in 2
+    assert [p.url for p in index.keyword_search("tickets port", 5)] == ["https://ex.com/rail"]
+    assert {p.url for p in index.keyword_search("port", 5)} == {"https://ex.com/port", "https://ex.com/profile"}
