@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +33,7 @@ STOPWORDS = frozenset(
     "this to was will with".split())
 _TERM = re.compile(r"\w\w+")  # terms of two characters or more, as bm25s reads them
 # rows one search scores at most (~1 µs each in FTS5): 100k keeps a keyword search near 0.1 s at any index size;
-# the 29k-chunk dev index needs 22k for the median question and 48k for the 95th percentile, so it never binds
+# the 29k-chunk dev index needs 22k for the median question and 48k for the 95th percentile: it binds on big ones
 POSTINGS_BUDGET = 100_000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -75,9 +75,6 @@ class KeywordIndex:
         self._db.execute("CREATE VIRTUAL TABLE temp.chunk_vocab USING fts5vocab(main, chunk_text, row)")
         self._counts: dict[str, int] = {}  # term -> rows holding it, for ``_affordable``
         self._counted_at = 0  # the index's size when they were counted
-
-    def close(self) -> None:
-        self._db.close()
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[str]:
         terms = query_terms(query)
