@@ -172,7 +172,7 @@ class NewsAssistant:
         if not question:
             raise InputError("the question is empty")
         self._require_index()
-        if self.index.count() == 0:
+        if self.index.is_empty():
             raise StoreError(f"the index at {self.settings.index_dir} is empty: add articles first "
                              "(newsrag ingest PATH, or NewsAssistant.ingest)")
         if as_of or around:

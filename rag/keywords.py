@@ -135,6 +135,10 @@ class KeywordIndex:
         with self._lock:
             return dict(self._db.execute("SELECT chunk_id, content_hash FROM chunk"))
 
+    def is_empty(self) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM chunk LIMIT 1").fetchone() is None
+
     def count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM chunk").fetchone()[0])

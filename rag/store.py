@@ -348,9 +348,7 @@ class NewsIndex:
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         """The ``k`` chunks most similar to ``query`` (cosine similarity as ``score``), best first."""
-        self.sync()
-        if self._collection.count() == 0:
-            return []
+        self.sync()  # (an empty collection answers with no hits; counting it first reads every record)
         where = filters.to_chroma_where() if filters else None
         try:
             hits = self._store.similarity_search_with_score(query, k=k, filter=where)
@@ -380,8 +378,14 @@ class NewsIndex:
         return [found[i] for i in ids if i in found]
 
     def count(self) -> int:
-        """How many chunks the index holds (cheap, unlike ``stats``; always current: read from Chroma's sqlite)."""
+        """How many chunks the index holds (always current, but Chroma counts every record: 70 ms at 1M chunks)."""
         return self._collection.count()
+
+    def is_empty(self) -> bool:
+        """Whether the index holds no chunk, asked of the keyword index, which holds the same chunks and answers
+        at once at any size (unlike ``count``)."""
+        self.keywords.ensure_current()
+        return self.keywords.is_empty()
 
     def stats(self) -> IndexStats:
         self.sync()
