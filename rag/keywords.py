@@ -33,7 +33,7 @@ STOPWORDS = frozenset(
     "this to was will with".split())
 _TERM = re.compile(r"\w\w+")  # terms of two characters or more, as bm25s reads them
 # rows one search scores at most (~1 µs each in FTS5): 100k keeps a keyword search near 0.1 s at any index size;
-# the 29k-chunk dev index needs 22k for the median question and 48k for the 95th percentile: it binds on big ones
+# the 29k-chunk dev index needs 22k for the median question, 66k at most: it binds on big indexes only
 POSTINGS_BUDGET = 100_000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
