@@ -5,9 +5,11 @@ default) and ``ask`` answer from it, and an incremental ingest adds 10 articles 
 
 Each size has its own index, grown by whole copies of the corpus (``eval/copies.py``: each article again under a
 new URL and a later date) until it holds at least that many chunks, and kept in ``--work``: a rerun only measures.
-A fresh process opens each index and measures, so each peak RSS is that of a process serving it. The embedder is not the subject here: a cheap hashed-words embedder
-(``eval/hashed_embeddings.py``, 384 dimensions like MiniLM, so Chroma's vector index is as big) stands in for the
-model, which would take hours to embed a million chunks on 2 cores. Answers are extractive (no chat model).
+A fresh process opens each index and measures, so each peak RSS is that of a process serving it.
+
+The embedder is not the subject here: a cheap hashed-words embedder (``eval/hashed_embeddings.py``, 384 dimensions
+like MiniLM, so Chroma's vector index is as big) stands in for the model, which would take hours to embed a
+million chunks on 2 cores. Answers are extractive (no chat model).
 "Records read" counts what Chroma's ``get`` returned during a step: a step that re-read the whole store would
 show the index's size there.
 """

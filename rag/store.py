@@ -382,8 +382,11 @@ class NewsIndex:
         return self._collection.count()
 
     def is_empty(self) -> bool:
-        """Whether the index holds no chunk, asked of the keyword index, which holds the same chunks and answers
-        at once at any size (unlike ``count``)."""
+        """Whether the index holds no chunk. On disk, asked of the keyword index, which every writer keeps in step
+        and which answers at once at any size (unlike ``count``). With a server, Chroma counts: the local keyword
+        copy may be stale, and rebuilding it just to answer this would cost far more."""
+        if self._server:
+            return self.count() == 0
         self.keywords.ensure_current()
         return self.keywords.is_empty()
 
