@@ -2,7 +2,8 @@
 
 The corpus index is cached by the corpus's content hash (and the settings that shape an index), so a second run
 embeds nothing. Retrieval is scored on the retriever's top-10 ranking (no relevance floor); answers on what the
-assistant actually says.
+assistant actually says: quiz questions by their short answer (EM, F1), open questions by the key facts their text
+states (see eval/scoring.py), each kind in its own report section.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from eval.dataset import Dataset, Question, load_dataset
-from eval.scoring import (answer_rank, citation_precision, exact_match, gold_rank, hit_at, mean, percentile,
-                          reciprocal_rank, token_f1)
+from eval.scoring import (all_facts, answer_rank, citation_precision, exact_match, facts_stated, gold_rank,
+                          grounded_facts, hit_at, key_fact_recall, mean, percentile, reciprocal_rank, says_not_given,
+                          token_f1)
 from rag.articles import Answer, Filters
 from rag.assistant import NewsAssistant
 from rag.config import Settings
@@ -54,17 +56,42 @@ class QuestionResult:
     def cited_urls(self) -> list[str]:
         return [c.url for c in self.answer.citations]
 
+    @property
+    def refused(self) -> bool:
+        """A declined answer. For an open question, an answer that says the articles do not give the detail counts
+        too (``says_not_given``); a quiz question counts only the assistant's own refusal, as before."""
+        return self.answer.refused or (self.question.is_open and says_not_given(self.answer.text))
+
+    @property
+    def facts(self) -> list[bool]:
+        """For each of an open question's key facts, whether the answer states it."""
+        return facts_stated(self.answer.text, self.question.key_facts)
+
+    @property
+    def key_fact_recall(self) -> float | None:
+        return key_fact_recall(self.answer.text, self.question.key_facts)
+
+    @property
+    def all_facts(self) -> float | None:
+        return all_facts(self.answer.text, self.question.key_facts)
+
+    @property
+    def grounded(self) -> float | None:
+        return grounded_facts(self.answer.text, self.question.key_facts,
+                              [c.passage.text for c in self.answer.citations])
+
 
 def run_eval(dataset_dir: str | Path, out_dir: str | Path | None = None, limit: int | None = None,
              sample: int | None = None, mode: str | None = None, cache_dir: str | Path = "eval/.cache", progress: bool | None = None,
-             settings: Settings | None = None, dates: str = "soft") -> dict[str, Any]:
+             settings: Settings | None = None, dates: str = "soft", corpus: str | Path | None = None) -> dict[str, Any]:
     """Evaluate, write report.json / report.md / questions.csv / plots into ``out_dir``, return the report.
-    ``dates`` says how answers use each question's date (``DATE_USES``)."""
+    ``dates`` says how answers use each question's date (``DATE_USES``); ``corpus`` overrides the dataset's
+    corpus (see ``eval.dataset.find_corpus``)."""
     from tqdm import tqdm
 
     from eval.report import write_report
 
-    dataset = load_dataset(dataset_dir, limit=limit, sample=sample)
+    dataset = load_dataset(dataset_dir, limit=limit, sample=sample, corpus=corpus)
     settings = settings or Settings.load()
     settings = replace(settings, mode=mode or settings.mode)
     show = sys.stderr.isatty() if progress is None else progress
@@ -76,8 +103,10 @@ def run_eval(dataset_dir: str | Path, out_dir: str | Path | None = None, limit: 
     for question in bar:
         results.append(_ask(assistant, question, dates))
         scored = [r.f1 for r in results if r.f1 is not None]
-        if scored:
-            bar.set_postfix(f1=f"{sum(scored) / len(scored):.3f}")
+        recalls = [r.key_fact_recall for r in results if r.key_fact_recall is not None]
+        if scored or recalls:
+            bar.set_postfix(**({"f1": f"{sum(scored) / len(scored):.3f}"} if scored else {}),
+                            **({"facts": f"{sum(recalls) / len(recalls):.3f}"} if recalls else {}))
     bar.close()
 
     report = summarize(dataset, settings.mode, results, ingest_speed, load_s, dates)
@@ -92,7 +121,9 @@ def _cached_index(dataset: Dataset, settings: Settings, cache_dir: Path, progres
             digest.update(block)
     precision = resolve_precision(settings.embedding_model, settings.embed_precision)
     digest.update(f"{INDEX_FORMAT}|{settings.embedding_model}|{precision}|{settings.chunk_tokens}|{settings.chunk_overlap}".encode())
-    index_dir = cache_dir / f"{dataset.name}-{digest.hexdigest()[:16]}"
+    # named after the corpus's folder, so datasets that share a corpus (a folder of questions only) share its index
+    name = dataset.corpus.resolve().parent.name if dataset.corpus.name == "corpus.jsonl" else dataset.corpus.stem
+    index_dir = cache_dir / f"{name}-{digest.hexdigest()[:16]}"
     marker = index_dir / "ingest.json"
     assistant = NewsAssistant(settings=replace(settings, index_dir=index_dir))
     if marker.is_file():
@@ -159,13 +190,13 @@ def _r3(value: float | None) -> float | None:
 
 def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest_speed: float | None,
               model_load_s: float | None = None, dates: str = "soft") -> dict[str, Any]:
-    """The report, with exactly the keys other tools read; null where a number cannot be measured."""
+    """The report, with exactly the keys other tools read; null where a number cannot be measured. ``answers`` and
+    the answer latencies in ``speed`` cover the quiz questions, ``open_answers`` the open ones (null when there are
+    none); retrieval covers every question (an open question's support URLs are its gold URLs)."""
+    quiz = [r for r in results if not r.question.is_open]
     with_gold = [r for r in results if r.question.gold_urls]
-    answerable = [r for r in results if r.question.answer is not None]
-
-    def ms(values: list[float], q: float) -> float | None:
-        value = percentile(values, q)
-        return None if value is None else round(value, 1)
+    quiz_with_gold = [r for r in quiz if r.question.gold_urls]
+    answerable = [r for r in quiz if r.question.answer is not None]
 
     retrieval = {"dates": dates, **retrieval_scores([r.gold_rank for r in with_gold], [r.answer_rank for r in answerable])}
     [other] = [use for use in DATE_USES if use != dates]
@@ -177,7 +208,6 @@ def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest
             "em": _r3(mean([exact_match(predictions.get(r.question.id, ""), r.question.answer) for r in answerable])),
             "f1": _r3(mean([token_f1(predictions.get(r.question.id, ""), r.question.answer) for r in answerable])),
         }
-    first_tokens = [r.first_token_ms for r in results if r.first_token_ms is not None]
     return {
         "dataset": dataset.name,
         "n_questions": len(results),
@@ -188,18 +218,63 @@ def summarize(dataset: Dataset, mode: str, results: list[QuestionResult], ingest
             "f1": _r3(mean([r.f1 for r in answerable])),
             "context_recall": _r3(mean([float(answer_rank([p.text for p in r.answer.passages], r.question.answer)
                                              is not None) for r in answerable])),
-            "refusal_rate": _r3(mean([float(r.answer.refused) for r in results])),
-            "citation_precision": _r3(mean([citation_precision(r.cited_urls, r.question.gold_urls) for r in with_gold])),
+            "refusal_rate": _r3(mean([float(r.answer.refused) for r in quiz])),
+            "citation_precision": _r3(mean([citation_precision(r.cited_urls, r.question.gold_urls) for r in quiz_with_gold])),
         },
         "speed": {
             "ingest_chunks_per_s": ingest_speed,
-            "retrieval_ms_p50": ms([r.retrieval_ms for r in results], 50),
-            "retrieval_ms_p95": ms([r.retrieval_ms for r in results], 95),
-            "answer_ms_p50": ms([r.answer_ms for r in results], 50),
-            "answer_ms_p95": ms([r.answer_ms for r in results], 95),
-            "first_token_ms_p50": ms(first_tokens, 50),
-            "first_token_ms_p95": ms(first_tokens, 95),
+            "retrieval_ms_p50": _ms([r.retrieval_ms for r in results], 50),
+            "retrieval_ms_p95": _ms([r.retrieval_ms for r in results], 95),
+            **_latencies(quiz),
             "model_load_s": model_load_s,
         },
         "baselines": baselines,
+        "open_answers": open_scores(results),
     }
+
+
+def open_scores(results: list[QuestionResult]) -> dict[str, Any] | None:
+    """The open questions' section of the report (None when there are none): key-fact recall and the all-facts
+    rate over the answerable ones, grounded facts over the answers that state a key fact, refusal rates on answerable
+    and unanswerable ones, citation precision against the support URLs, their own latencies, and key-fact recall
+    for each kind of question."""
+    opened = [r for r in results if r.question.is_open]
+    if not opened:
+        return None
+    answerable = [r for r in opened if r.question.answerable]
+    unanswerable = [r for r in opened if not r.question.answerable]
+    by_kind: dict[str, dict[str, Any]] = {}
+    for kind in sorted({r.question.kind or "unspecified" for r in opened}):
+        these = [r for r in opened if (r.question.kind or "unspecified") == kind]
+        asked = [r for r in these if r.question.answerable]
+        by_kind[kind] = {"n_answerable": len(asked), "n_unanswerable": len(these) - len(asked),
+                         "key_fact_recall": _r3(mean([r.key_fact_recall for r in asked]))}
+    return {
+        "n_questions": len(opened),
+        "n_answerable": len(answerable),
+        "n_unanswerable": len(unanswerable),
+        "key_fact_recall": _r3(mean([r.key_fact_recall for r in answerable])),
+        "all_facts_rate": _r3(mean([r.all_facts for r in answerable])),
+        "grounded_fact_rate": _r3(mean([r.grounded for r in answerable])),
+        "refusal_rate_answerable": _r3(mean([float(r.refused) for r in answerable])),
+        "refusal_rate_unanswerable": _r3(mean([float(r.refused) for r in unanswerable])),
+        "citation_precision": _r3(mean([citation_precision(r.cited_urls, r.question.gold_urls)
+                                        for r in opened if r.question.gold_urls])),
+        **_latencies(opened),
+        "by_kind": by_kind,
+    }
+
+
+def _latencies(results: list[QuestionResult]) -> dict[str, float | None]:
+    first_tokens = [r.first_token_ms for r in results if r.first_token_ms is not None]
+    return {
+        "answer_ms_p50": _ms([r.answer_ms for r in results], 50),
+        "answer_ms_p95": _ms([r.answer_ms for r in results], 95),
+        "first_token_ms_p50": _ms(first_tokens, 50),
+        "first_token_ms_p95": _ms(first_tokens, 95),
+    }
+
+
+def _ms(values: list[float], q: float) -> float | None:
+    value = percentile(values, q)
+    return None if value is None else round(value, 1)

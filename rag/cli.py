@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="how answers use each question's date: soft prefers articles near it (default), hard "
                                "also ignores later ones; retrieval is scored both ways")
     evaluate.add_argument("--cache", default="eval/.cache", metavar="DIR", help="where corpus indexes are cached")
+    evaluate.add_argument("--corpus", metavar="FILE",
+                          help="the articles to index (default: DIR/corpus.jsonl, else the one sibling folder's "
+                               "corpus.jsonl, for a folder of questions only)")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
@@ -213,6 +216,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from eval.harness import run_eval
+    from eval.report import summary_text
     from rag.config import Settings
 
     for flag, value in (("--limit", args.limit), ("--sample", args.sample)):
@@ -221,18 +225,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     out = args.out or f"eval/reports/{Path(args.dataset).resolve().name}"
     report = run_eval(args.dataset, out_dir=out, limit=args.limit, sample=args.sample, mode=args.mode, cache_dir=args.cache,
                       progress=False if args.quiet else None, settings=Settings.load(args.config, index_dir=args.index),
-                      dates=args.dates)
-    retrieval, answers, speed = report["retrieval"], report["answers"], report["speed"]
-    f = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
-    print(f"{report['dataset']}: {report['n_questions']} questions, {report['mode']} mode, dates {args.dates}\n"
-          f"  retrieval  hit@5 {f(retrieval['hit@5'])}  mrr {f(retrieval['mrr'])}  "
-          f"answer recall@1/5/10 {f(retrieval['answer_recall@1'])} / {f(retrieval['answer_recall@5'])} / "
-          f"{f(retrieval['answer_recall@10'])}\n"
-          f"  answers    EM {f(answers['em'])}  F1 {f(answers['f1'])}  refusals {f(answers['refusal_rate'])}  "
-          f"citation precision {f(answers['citation_precision'])}\n"
-          f"  speed      retrieval p50 {speed['retrieval_ms_p50']} ms  first token p50 {speed['first_token_ms_p50']} ms  "
-          f"answer p50 {speed['answer_ms_p50']} ms\n"
-          f"report: {out}/report.md")
+                      dates=args.dates, corpus=args.corpus)
+    print(summary_text(report, out))  # the headline figures: quiz answers and/or open answers
     return 0
 
 

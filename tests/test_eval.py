@@ -7,7 +7,10 @@ import json
 
 import pytest
 
-from eval.harness import run_eval
+from eval.dataset import Question, load_dataset
+from eval.harness import QuestionResult, run_eval, summarize
+from eval.scoring import fact_stated, mean
+from rag.articles import Answer, Citation, Passage
 from rag.cli import main
 from rag.errors import InputError
 
@@ -15,12 +18,16 @@ from conftest import ROOT
 
 GOLD = ROOT / "eval" / "gold" / "seeds"
 KEYS = {
-    "dataset", "n_questions", "mode", "retrieval", "answers", "speed", "baselines",
+    "dataset", "n_questions", "mode", "retrieval", "answers", "speed", "baselines", "open_answers",
 }
 RETRIEVAL = {"hit@1", "hit@5", "hit@10", "mrr", "answer_recall@1", "answer_recall@5", "answer_recall@10"}
 ANSWERS = {"em", "f1", "context_recall", "refusal_rate", "citation_precision"}
 SPEED = {"ingest_chunks_per_s", "retrieval_ms_p50", "retrieval_ms_p95", "answer_ms_p50", "answer_ms_p95",
          "first_token_ms_p50", "first_token_ms_p95", "model_load_s"}
+OPEN_RATES = {"key_fact_recall", "all_facts_rate", "grounded_fact_rate", "refusal_rate_answerable",
+              "refusal_rate_unanswerable", "citation_precision"}
+OPEN = OPEN_RATES | {"n_questions", "n_answerable", "n_unanswerable", "answer_ms_p50", "answer_ms_p95",
+                     "first_token_ms_p50", "first_token_ms_p95", "by_kind"}
 
 
 def test_seed_gold_set_report(tmp_path, monkeypatch):
@@ -33,7 +40,11 @@ def test_seed_gold_set_report(tmp_path, monkeypatch):
     other = report["retrieval"].pop("other_dates")
     assert report["retrieval"].pop("dates") == "soft" and other.pop("dates") == "hard" and set(other) == RETRIEVAL
     assert set(report["answers"]) == ANSWERS and set(report["speed"]) == SPEED
-    assert report["dataset"] == "seeds" and report["n_questions"] == 16 and report["mode"] == "extractive"
+    assert report["dataset"] == "seeds" and report["n_questions"] == 24 and report["mode"] == "extractive"
+    opened = report.pop("open_answers")  # the 8 open questions after the 16 quiz ones
+    assert set(opened) == OPEN and (opened["n_questions"], opened["n_answerable"], opened["n_unanswerable"]) == (8, 4, 4)
+    assert all(0.0 <= opened[key] <= 1.0 for key in OPEN_RATES)
+    assert set(opened["by_kind"]) == {"summary", "why", "reaction", "timeline", "latest", "list"}
     for section in ("retrieval", "answers"):
         assert all(0.0 <= v <= 1.0 for v in report[section].values())
     assert report["retrieval"]["hit@10"] == 1.0  # one article: every question with a gold URL finds it
@@ -41,9 +52,14 @@ def test_seed_gold_set_report(tmp_path, monkeypatch):
     assert report["baselines"] == {}
 
     rows = list(csv.DictReader((out / "questions.csv").open(encoding="utf-8")))
-    assert len(rows) == 16 and {"question", "gold", "ours", "em", "f1", "hit_rank", "cited_urls"} <= set(rows[0])
+    assert len(rows) == 24 and {"question", "gold", "ours", "em", "f1", "hit_rank", "cited_urls", "kind",
+                                "facts_stated", "refused"} <= set(rows[0])
     answerable = [r for r in rows if r["gold"]]
     assert report["answers"]["em"] == pytest.approx(sum(float(r["em"]) for r in answerable) / len(answerable), abs=1e-3)
+    open_rows = [r for r in rows if r["kind"] and r["answerable"] == "1"]
+    assert opened["key_fact_recall"] == pytest.approx(
+        mean([int(r["facts_stated"]) / int(r["key_facts"]) for r in open_rows]), abs=1e-3)
+    assert "## Open answers (8 questions: 4 answerable, 4 unanswerable)" in (out / "report.md").read_text()
     for name in ("report.md", "recall_at_k.png", "f1_vs_baselines.png", "latency.png"):
         assert (out / name).stat().st_size > 0
     assert "| **newsrag (extractive)** |" in (out / "report.md").read_text()
@@ -87,3 +103,176 @@ def test_cli_eval_and_bad_datasets(tmp_path, capsys):
     (tmp_path / "questions.jsonl").write_text('{"id": 1, "question": "q", "answer": "a"}\nnot json\n')
     with pytest.raises(InputError, match=r"questions.jsonl:2: malformed JSON"):
         run_eval(tmp_path, out_dir=tmp_path / "o2", cache_dir=tmp_path / "c2", progress=False)
+
+
+# --- open questions (the rtqa-open-dev format) ---
+
+def _open_lines(*ids: str) -> list[dict]:
+    lines = [json.loads(line) for line in (GOLD / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [q for q in lines if q["id"] in ids]
+
+
+def test_seed_open_questions_key_facts_occur_verbatim_in_the_article():
+    text = json.loads((GOLD / "corpus.jsonl").read_text(encoding="utf-8"))["text"]
+    opened = [q for q in load_dataset(GOLD).questions if q.is_open]
+    assert len(opened) == 8 and sum(q.answerable for q in opened) == 4
+    for q in opened:
+        assert q.kind in {"summary", "why", "how", "reaction", "timeline", "list", "compare", "latest"}, q.id
+        if not q.answerable:
+            assert q.key_facts == () and q.gold_urls == (), q.id
+            continue
+        assert 2 <= len(q.key_facts) <= 4 and q.gold_urls == ("seeds/000_3424cc2725251ae5.txt",), q.id
+        for aliases in q.key_facts:
+            assert 1 <= len(aliases) <= 3, q.id
+            for alias in aliases:
+                assert alias in text.replace("’", "'") or alias in text, (q.id, alias)
+                assert fact_stated(text, [alias]), (q.id, alias)
+
+
+def test_open_format_reader_and_mixed_datasets(tmp_path):
+    (tmp_path / "corpus.jsonl").write_text("{}\n")
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text(
+        '{"id": "q1", "question": "Where?", "answer": "Aleppo", "gold_urls": ["u1"]}\n'
+        '{"id": "o1", "question": "Why?", "kind": "Why", "as_of": "2024-12-09", "answerable": true,'
+        ' "key_facts": [["snowmelt"], ["10,000", "ten thousand"]], "support_urls": ["u2", "u3"], "note": "n"}\n'
+        '{"id": "o2", "question": "Toll?", "kind": "latest", "answerable": false, "key_facts": [], "support_urls": []}\n',
+        encoding="utf-8")
+    quiz, why, toll = load_dataset(tmp_path).questions
+    assert not quiz.is_open and quiz.answerable and quiz.kind == "" and quiz.key_facts == ()
+    assert why.is_open and why.answerable and why.answer is None and why.kind == "why"
+    assert why.key_facts == (("snowmelt",), ("10,000", "ten thousand")) and why.as_of.isoformat() == "2024-12-09"
+    assert why.support_urls == why.gold_urls == ("u2", "u3")
+    assert toll.is_open and not toll.answerable and toll.key_facts == ()
+    assert not Question(id="x", question="y", answer=None).answerable
+
+    bad = {
+        '"key_facts": "snowmelt"': r"questions.jsonl:2: 'key_facts' must be a list of facts",
+        '"key_facts": [["snowmelt"], "Gardiner"]': r"questions.jsonl:2: 'key_facts' must be a list of facts",
+        '"key_facts": [[]]': r"questions.jsonl:2: 'key_facts' must be a list of facts",
+        '"key_facts": [[31]]': r"questions.jsonl:2: 'key_facts' must be a list of facts",
+        '"key_facts": [["a"]], "answerable": "yes"': r"questions.jsonl:2: 'answerable' must be true or false",
+        '"key_facts": [], "answerable": true': r"questions.jsonl:2: an answerable open question needs at least one",
+        '"key_facts": [["a"]], "answer": "a"': r"questions.jsonl:2: .*not both",
+        '"key_facts": [["a"]], "support_urls": "u1"': r"questions.jsonl:2: 'support_urls' must be a list",
+    }
+    for fields, message in bad.items():
+        questions.write_text('{"id": "q1", "question": "Where?", "answer": "Aleppo"}\n'
+                             f'{{"id": "o1", "question": "Why?", {fields}}}\n', encoding="utf-8")
+        with pytest.raises(InputError, match=message):
+            load_dataset(tmp_path)
+    questions.write_text('{"question": "Why?", "key_facts": [["a"]]}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"questions.jsonl:1: a question needs 'id', 'question' and 'key_facts'"):
+        load_dataset(tmp_path)
+
+
+def test_corpus_is_found_beside_a_folder_of_questions(tmp_path, capsys):
+    bench = tmp_path / "bench"
+    for folder in ("open", "quiz", "notes"):
+        (bench / folder).mkdir(parents=True)
+    (bench / "open" / "questions.jsonl").write_text('{"id": "o", "question": "Why?", "key_facts": [["a"]]}\n')
+    (bench / "quiz" / "corpus.jsonl").write_text("{}\n")
+    assert load_dataset(bench / "open").corpus == (bench / "quiz" / "corpus.jsonl").resolve()
+    assert "using the sibling folder's" in capsys.readouterr().err
+    assert load_dataset(bench / "open", corpus=bench / "quiz" / "corpus.jsonl").corpus \
+        == bench / "quiz" / "corpus.jsonl"
+    with pytest.raises(InputError, match=r"the corpus .*missing.jsonl is not a file"):
+        load_dataset(bench / "open", corpus=bench / "missing.jsonl")
+    (bench / "notes" / "corpus.jsonl").write_text("{}\n")  # two candidates: no guessing
+    with pytest.raises(InputError, match=r"corpus.jsonl is missing and 2 sibling folders have one.*--corpus"):
+        load_dataset(bench / "open")
+    (bench / "open" / "corpus.jsonl").write_text("{}\n")  # its own corpus comes first
+    assert load_dataset(bench / "open").corpus == bench / "open" / "corpus.jsonl"
+
+
+def _passage(text: str, url: str) -> Passage:
+    return Passage(chunk_id=f"{url}:0", article_id=url, text=text, title="t", source="s", url=url, published_at=None,
+                   authors=(), start=0, end=len(text), score=0.5)
+
+
+def _result(question: Question, text: str, cited: list[tuple[str, str]] = (), refused: bool = False,
+            short: str = "", answer_ms: float = 100.0) -> QuestionResult:
+    citations = tuple(Citation(number=i, passage=_passage(t, u)) for i, (t, u) in enumerate(cited, start=1))
+    answer = Answer(question=question.question, text=text, citations=citations,
+                    passages=tuple(c.passage for c in citations), mode="extractive", refused=refused, short_answer=short)
+    return QuestionResult(question=question, answer=answer, gold_rank=None, answer_rank=None, retrieval_ms=10.0,
+                          answer_ms=answer_ms, first_token_ms=answer_ms - 10)
+
+
+def test_summarize_scores_open_and_quiz_questions_apart():
+    from eval.dataset import Dataset
+
+    quiz = [Question("q1", "Where?", "Aleppo", gold_urls=("u1",)), Question("q2", "Toll?", None)]
+    facts = {"key_facts": (("Homs",), ("Russia",)), "answerable": True, "is_open": True, "gold_urls": ("u1",)}
+    opened = [Question("o1", "Summarize.", None, kind="summary", **facts),
+              Question("o2", "Why?", None, kind="why", **{**facts, "key_facts": (("snowmelt",), ("1918",))}),
+              Question("o3", "Who said?", None, kind="why", answerable=False, is_open=True),
+              Question("o4", "Latest toll?", None, kind="latest", answerable=False, is_open=True)]
+    results = [
+        _result(quiz[0], "Aleppo [1].", [("In Aleppo.", "u1")], short="Aleppo", answer_ms=100),
+        _result(quiz[1], "The indexed articles do not cover this question.", refused=True, answer_ms=300),
+        # states both facts, cites a passage with Homs but not one with Russia: recall 1, all facts, grounded 1/2
+        _result(opened[0], "Homs fell [1]. Assad fled to Russia [2].", [("Homs fell.", "u1"), ("He fled.", "u9")],
+                answer_ms=1000),
+        # states neither fact and says the articles do not give it: a refusal (of an answerable question)
+        _result(opened[1], "The articles do not give the cause; rain fell [1].", [("Rain fell.", "u1")], answer_ms=2000),
+        _result(opened[2], "The sources do not say.", answer_ms=3000),  # refused by its words, not the flag
+        _result(opened[3], "The toll is 31 [1].", [("31 died.", "u1")], answer_ms=4000),  # an invented answer
+    ]
+    report = summarize(Dataset("mixed", GOLD, GOLD / "corpus.jsonl", tuple(quiz + opened)), "extractive", results, None)
+    assert report["answers"]["em"] == 1.0 and report["answers"]["refusal_rate"] == 0.5  # the quiz questions only
+    assert report["answers"]["citation_precision"] == 1.0
+    assert (report["speed"]["answer_ms_p50"], report["speed"]["first_token_ms_p50"]) == (200.0, 190.0)
+    open_answers = report["open_answers"]
+    assert {k: open_answers[k] for k in ("n_questions", "n_answerable", "n_unanswerable")} == \
+        {"n_questions": 4, "n_answerable": 2, "n_unanswerable": 2}
+    assert open_answers["key_fact_recall"] == 0.5 and open_answers["all_facts_rate"] == 0.5
+    assert open_answers["grounded_fact_rate"] == 0.5  # only o1 states a fact
+    assert open_answers["refusal_rate_answerable"] == 0.5 and open_answers["refusal_rate_unanswerable"] == 0.5
+    assert open_answers["citation_precision"] == pytest.approx(0.75)  # o1 cites u1 and u9: 1/2; o2 cites u1: 1
+    assert (open_answers["answer_ms_p50"], open_answers["first_token_ms_p50"]) == (2500.0, 2490.0)
+    assert open_answers["by_kind"] == {
+        "latest": {"n_answerable": 0, "n_unanswerable": 1, "key_fact_recall": None},
+        "summary": {"n_answerable": 1, "n_unanswerable": 0, "key_fact_recall": 1.0},
+        "why": {"n_answerable": 1, "n_unanswerable": 1, "key_fact_recall": 0.0},
+    }
+    assert summarize(Dataset("quiz", GOLD, GOLD / "corpus.jsonl", tuple(quiz)), "extractive", results[:2], None)[
+        "open_answers"] is None
+
+
+def test_open_dataset_end_to_end_with_the_corpus_beside_it(tmp_path, capsys):
+    bench = tmp_path / "bench"
+    (bench / "articles").mkdir(parents=True)
+    (bench / "open").mkdir()
+    (bench / "articles" / "corpus.jsonl").write_text((GOLD / "corpus.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    lines = _open_lines("seeds-open-03", "seeds-open-04", "seeds-open-06") + [
+        {"id": "off-topic", "question": "Who won the 2024 United States presidential election?", "kind": "latest",
+         "answerable": False, "key_facts": [], "support_urls": []}]
+    (bench / "open" / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in lines), encoding="utf-8")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+
+    code = main(["eval", "--dataset", str(bench / "open"), "--out", str(out), "--cache", str(cache), "--quiet"])
+    printed = capsys.readouterr()
+    assert code == 0 and "using the sibling folder's" in printed.err and "articles" in printed.err
+    assert "open: 4 questions, extractive mode" in printed.out and "  open       key facts " in printed.out
+    assert "EM" not in printed.out  # no quiz questions, no quiz line
+    report = json.loads((out / "report.json").read_text())
+    opened = report["open_answers"]
+    assert (opened["n_questions"], opened["n_answerable"], opened["n_unanswerable"]) == (4, 2, 2)
+    assert all(0.0 <= opened[key] <= 1.0 for key in OPEN_RATES)
+    assert set(opened["by_kind"]) == {"latest", "reaction", "timeline"}
+    assert report["answers"]["em"] is None and report["speed"]["answer_ms_p50"] is None
+    assert opened["answer_ms_p50"] > 0 and report["retrieval"]["hit@10"] == 1.0  # support URLs scored as gold URLs
+    rows = {r["id"]: r for r in csv.DictReader((out / "questions.csv").open(encoding="utf-8"))}
+    assert rows["off-topic"]["refused"] == "1"  # refused before any answer is written
+    assert opened["refusal_rate_unanswerable"] >= 0.5
+    assert rows["seeds-open-04"]["kind"] == "timeline" and rows["seeds-open-04"]["key_facts"] == "4"
+    markdown = (out / "report.md").read_text()
+    assert "## Open answers (4 questions: 2 answerable, 2 unanswerable)" in markdown and "## Answers" not in markdown
+    assert (out / "f1_vs_baselines.png").stat().st_size > 0
+
+    # --corpus names it explicitly; the index built above is reused (it is named after the corpus's folder)
+    report = run_eval(bench / "open", out_dir=tmp_path / "again", cache_dir=cache, progress=False, limit=1,
+                      corpus=bench / "articles" / "corpus.jsonl")
+    [index] = cache.iterdir()  # one index, named after the corpus's folder
+    assert report["n_questions"] == 1 and index.name.startswith("articles-")

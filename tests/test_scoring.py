@@ -2,8 +2,9 @@
 
 import pytest
 
-from eval.scoring import (answer_rank, citation_precision, exact_match, gold_rank, hit_at, mean, normalize_answer,
-                          percentile, reciprocal_rank, token_f1)
+from eval.scoring import (all_facts, answer_rank, citation_precision, exact_match, fact_stated, facts_stated, gold_rank,
+                          grounded_facts, hit_at, key_fact_recall, mean, normalize_answer, normalize_text, percentile,
+                          reciprocal_rank, says_not_given, token_f1)
 
 
 def test_normalisation_drops_case_punctuation_articles_and_spaces():
@@ -59,3 +60,82 @@ def test_percentiles_interpolate_like_numpy():
     assert percentile(values, 50) == 30
     assert percentile(values, 95) == pytest.approx(88.0)  # position 3.8 -> 40 + 0.8 * 60
     assert percentile([], 50) is None
+
+
+# --- open questions: key facts (rtqa-open-dev's definitions) ---
+
+def test_open_normalisation_replaces_punctuation_by_spaces():
+    assert normalize_text("The  “U-Haul” truck’s driver—an official!") == "u haul truck s driver official"
+    assert normalize_text("‘Humanitarian reasons’") == normalize_text("'humanitarian reasons'") == "humanitarian reasons"
+    assert normalize_text("10,000 visitors") == "10 000 visitors"  # SQuAD's normalize_answer would say "10000"
+    assert normalize_text("A theory, an idea; the end.") == "theory idea end"
+    assert normalize_text(None) == ""
+
+
+def test_fact_stated_matches_whole_words_after_normalising():
+    assert fact_stated("Police arrested 31 men in a U-Haul.", ["31 men"])
+    assert not fact_stated("Police arrested 310 men.", ["31"])  # "31" is not in "310"
+    assert not fact_stated("Police arrested 131 men.", ["31"])
+    assert fact_stated("They were charged with conspiracy-to-riot.", ["conspiracy to riot"])
+    assert fact_stated("Rain fell on “rapid snowmelt”.", ["snowmelt"])
+    assert fact_stated("Assad’s rule ended", ["Assad's rule"])  # curly and straight apostrophes are the same
+    assert not fact_stated("Europeans agreed", ["Europe"])
+    assert fact_stated("It opens in IE mode", ["Internet Explorer mode", "IE mode"])  # any alias will do
+    assert not fact_stated("anything", ["", "  ", "the"])  # an alias that normalises to nothing matches nothing
+
+
+def test_key_fact_recall_all_facts_by_hand():
+    facts = [["snowmelt"], ["Gardiner"], ["10,000"], ["1918"]]
+    text = "Heavy rain on snowmelt flooded Gardiner; more than 10,000 visitors left."
+    assert facts_stated(text, facts) == [True, True, True, False]
+    assert key_fact_recall(text, facts) == 0.75 and all_facts(text, facts) == 0.0
+    assert all_facts(text + " The river beat its 1918 record.", facts) == 1.0
+    assert key_fact_recall("about 100,000 visitors", [["10,000"]]) == 0.0
+    assert key_fact_recall("x", []) is None and all_facts("x", []) is None
+
+
+def test_grounded_facts_counts_stated_facts_found_in_cited_passages():
+    facts = [["Homs"], ["December 8th", "Dec. 8"], ["Russia"], ["Nayrab"]]
+    answer = "Homs fell, Damascus fell on Dec. 8 [1], and Assad fled to Russia [2]."  # states 3 of the 4 facts
+    cited = ["The opposition took Homs and Hama.", "Damascus fell on December 8th."]
+    # Homs: in passage 1; the date: stated as "Dec. 8", cited as "December 8th" (another alias still counts);
+    # Russia: stated but in no cited passage; Nayrab: not stated, so not counted at all -> 2 / 3
+    assert grounded_facts(answer, facts, cited) == pytest.approx(2 / 3)
+    assert grounded_facts(answer, facts, []) == 0.0
+    assert grounded_facts("Nothing relevant.", facts, cited) is None
+
+
+@pytest.mark.parametrize("text", [
+    "The articles do not give a death toll; they report that clashes erupted in Aleppo province [1].",
+    "The indexed articles do not cover this question, so I cannot answer it from them.",
+    "The sources do not say.",
+    "The sources don’t say [1].",
+    "The article does not report any statement by Russia.",
+    "The provided articles do not specify how many people were killed.",
+    "The articles, however, do not mention a commander.",
+    "None of the articles mention the population of Aleppo.",
+    "Neither article names a commander.",
+    "The death toll is not stated in the sources.",
+    "The population of Aleppo is not mentioned in the provided articles.",
+    "There is no information about casualties in the articles.",
+    "The articles make no mention of casualties.",
+    "This cannot be determined from the sources.",
+    "I could not find a death toll in the articles.",
+])
+def test_says_not_given_positives(text):
+    assert says_not_given(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Police arrested 31 members of Patriot Front, including founder Thomas Rousseau [1].",
+    "Police did not say how many people were hurt, but 31 men were arrested [1].",  # the police, not the articles
+    "Russia did not say why it granted asylum.",
+    "Sources said the talks did not cover trade.",  # anonymous sources in the news
+    "The articles report that the flooding forced more than 10,000 visitors out [2].",
+    "The articles report no deaths.",  # a fact: nobody died
+    "The reports say 31 men were arrested and no one was hurt.",
+    "Officials say the source of the fire is not known.",
+    "",
+])
+def test_says_not_given_negatives(text):
+    assert not says_not_given(text)
