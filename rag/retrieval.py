@@ -3,12 +3,14 @@
 Hybrid search: the dense (embedding) ranking and the keyword (BM25) ranking are fused by reciprocal rank, so a
 passage that either finds near the top rises; a cross-encoder can then reorder the best fused candidates. Given a
 day (``Filters.around`` or ``as_of``), articles published near it rank higher.
-When even the best passage falls below ``min_relevance`` (cosine similarity), nothing is returned: an empty
-result is how the assistant knows the corpus does not cover a question, and refuses instead of guessing.
+When even the best passage falls below ``min_relevance`` (cosine similarity) and no passage contains a name or code
+the question gives (``names_found``), nothing is returned: an empty result is how the assistant knows the corpus
+does not cover a question, and refuses instead of guessing. Everything else is left to the answer's grounding check.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -50,17 +52,36 @@ class NewsRetriever(BaseRetriever):
         depth = max(self.depth, pool)
         day = filters.preferred_day if filters else None
         dense = self.index.search(query, depth if self.keywords or self.reranker or day else self.k, filters)
-        if not dense or max(p.score for p in dense) < self.min_relevance:
+        keyword = self.index.keyword_search(query, depth, filters) if self.keywords and dense else []
+        if not dense:
             return []
+        if max(p.score for p in dense) < self.min_relevance:
+            keyword = keyword or self.index.keyword_search(query, depth, filters)
+            if not names_found(query, keyword):
+                return []
         if self.keywords:
-            rankings = [dense, self.index.keyword_search(query, depth, filters)]
+            rankings = [dense, keyword]
         else:
-            rankings = [[p for p in dense if p.score >= self.min_relevance]]
+            rankings = [[p for p in dense if p.score >= self.min_relevance] or dense]
         prefer = Recency(day, self.recency_half_life, self.recency_weight) if day and self.recency_weight else None
         candidates = fuse(rankings, prefer=prefer)
         if self.reranker:  # the cross-encoder's order of the best candidates, with the same date preference
             candidates = fuse([rerank(self.reranker, query, candidates[:pool])], prefer=prefer)
         return candidates[: self.k]
+
+
+_NAMED = re.compile(r"(?<=\S\s)[A-Z][\w’'.-]*|\b\w*\d\w*\b")  # a capitalised word past the first, or a code like N7
+
+
+def names_found(query: str, passages: list[Passage]) -> bool:
+    """Whether a passage contains something the question names: a capitalised word that does not open the question
+    ("Ilse Varga", "Deir") or a word with a digit ("N7", "2024"). Such a question is on topic whatever its dense
+    similarity: short questions and rare names score low with a sentence embedder (a night tram's "When does the
+    N7 run?" scored 0.26), yet the keyword index finds them."""
+    named = {w.strip(".’'").lower() for w in _NAMED.findall(query)} - {""}
+    if not named:
+        return False
+    return any(named & set(re.findall(r"[\w-]+", p.text.lower())) for p in passages)
 
 
 @dataclass(frozen=True)
