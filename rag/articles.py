@@ -104,7 +104,8 @@ class Answer:
     passages: tuple[Passage, ...]
     mode: str
     refused: bool = False
-    short_answer: str = ""  # the phrase that answers the question (a name, place, date, number); "" if refused
+    short_answer: str = ""  # the phrase that answers a quiz question (a name, place, date, number); "" otherwise
+    form: str = ""  # "quiz" (one fact: a phrase and its evidence) or "open" (a few cited sentences); see rag.answerers
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,12 @@ class NewsAssistant:
 
         return None if self.settings.mode == "extractive" else chat_model(self.settings)
 
+    @cached_property
+    def _open_chat_model(self):  # noqa: ANN201 - the same model, allowed the longer answer an open question needs
+        from rag.llm import chat_model
+
+        return chat_model(replace(self.settings, max_tokens=self.settings.open_max_tokens))
+
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         """The ranking retrieval produces (hybrid or dense, reranked or not, as configured), best first, with no
         relevance floor."""
@@ -108,20 +114,33 @@ class NewsAssistant:
 
         return load_cross_encoder(self.settings.rerank_tokens) if self.settings.rerank else None
 
+    def answerer(self, question: str):  # noqa: ANN201
+        """The answerer for this question's form (``rag.answerers.question_form``) and this assistant's mode."""
+        from rag.answerers import question_form
+
+        return self._answerers[question_form(question)]
+
     @cached_property
-    def _chain(self):  # noqa: ANN201
-        from rag.chain import build_chain
-        retriever = self.retriever()
+    def _answerers(self) -> dict[str, Any]:
+        from rag.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, QuotingAnswerer
+
         if self.chat_model is None:
-            from rag.extractive import ExtractiveAnswerer
-
-            return build_chain(lambda x: retriever.passages(x["query"], x["filters"]), ExtractiveAnswerer(self.embeddings))
+            return {form: QuotingAnswerer(self.embeddings, form) for form in (QUIZ, OPEN)}
         from rag.focus import PassageFocuser
-        from rag.generation import llm_answerer
 
-        focus = PassageFocuser(self.embeddings, self.settings.llm_passages, self.settings.passage_words)
-        return build_chain(lambda x: focus(x["query"], retriever.passages(x["query"], x["filters"])),
-                           llm_answerer(self.chat_model))
+        s = self.settings
+        return {QUIZ: QuizAnswerer(self.chat_model, PassageFocuser(self.embeddings, s.llm_passages, s.passage_words)),
+                OPEN: OpenAnswerer(self._open_chat_model,
+                                   PassageFocuser(self.embeddings, s.open_passages, s.open_passage_words))}
+
+    def _chain(self, answerer: Any):  # noqa: ANN202
+        """Retrieval, the answerer's choice of passages, then its writer: one LCEL chain per answerer."""
+        from rag.answerers import OPEN
+        from rag.chain import build_chain
+
+        retriever = self.retriever(k=self.settings.top_k * (2 if answerer.form == OPEN else 1))
+        return build_chain(lambda x: answerer.read(x["query"], retriever.passages(x["query"], x["filters"])),
+                           answerer.writer())
 
     def ingest(self, paths: Iterable[str | Path], progress: bool | None = None,
                on_problem: Callable[[LoadProblem], None] | None = None, prune: bool = False) -> IngestReport:
@@ -166,7 +185,7 @@ class NewsAssistant:
                as_of: date | None = None, around: date | None = None) -> Iterator[StreamEvent]:
         """Yield ``Retrieved`` (the sources), then text pieces (``str``) as written, then the final ``Answer``
         whose text has only valid, renumbered citations (it may differ from the streamed pieces)."""
-        from rag.chain import cite
+        from rag.citations import NOT_COVERED, cite, renumbered
 
         question = " ".join((question or "").split())
         if not question:
@@ -179,22 +198,23 @@ class NewsAssistant:
             base = filters or Filters()
             filters = replace(base, as_of=as_of or base.as_of, around=around or base.around)
         inputs = {"question": question, "query": self.standalone_question(question, history), "filters": filters}
+        answerer = self.answerer(inputs["query"])
         passages: list[Passage] = []
         text = ""
-        for update in self._chain.stream(inputs):
+        for update in self._chain(answerer).stream(inputs):
             if "passages" in update:
                 passages = update["passages"]
                 yield Retrieved(tuple(passages))
             if "text" in update:
                 text += update["text"]
                 yield update["text"]
-        answer = self._finish(cite(question, text, passages, mode=self.settings.mode))
-        support = self._support(answer)
-        if support:
-            yield support
-            answer = replace(cite(question, answer.text + support, passages, mode=self.settings.mode),
-                             short_answer=answer.short_answer)
-        yield answer
+        if not passages:
+            yield replace(cite(question, NOT_COVERED, (), self.settings.mode), form=answerer.form)
+            return
+        answer = answerer.finish(question, text, passages, self.settings.mode)
+        if answer.text.startswith(text.strip()) and len(answer.text) > len(text.strip()):
+            yield answer.text[len(text.strip()):]  # what finishing added to the streamed text: the quoted evidence
+        yield renumbered(answer)
 
     def standalone_question(self, question: str, history: Sequence[Message] | None) -> str:
         """The question to retrieve with: a follow-up rewritten to stand alone by the chat model when there is one
@@ -206,36 +226,6 @@ class NewsAssistant:
 
         rewritten = condense_question(self.chat_model, question, history) if self.chat_model is not None else None
         return rewritten or standalone_query(question, history)
-
-    def _finish(self, answer: Answer) -> Answer:
-        """Fill in the short answer. A model's "the sources do not say" becomes a refusal; so does an answer that
-        cites nothing and whose short answer is in no source (it did not come from the sources)."""
-        from rag.chain import NOT_COVERED, split_answer
-
-        if answer.refused:
-            return answer
-        if self.chat_model is None:
-            from rag.short_answer import short_answer
-
-            return replace(answer, short_answer=short_answer(answer.question, split_answer(answer.text)[0]))
-        from rag.chain import NOT_GROUNDED, repair_uncited
-        from rag.generation import is_no_answer, lead_phrase
-
-        if is_no_answer(answer.text):
-            return replace(answer, text=NOT_COVERED, citations=(), refused=True)
-        phrase = lead_phrase(answer.text)
-        grounded = repair_uncited(answer, phrase)
-        if grounded is None:
-            return replace(answer, text=NOT_GROUNDED, refused=True)
-        return replace(grounded, short_answer=phrase)
-
-    def _support(self, answer: Answer) -> str:
-        """The quoted evidence a chat model's phrase answer is followed by (see ``generation.supporting_sentence``)."""
-        if self.chat_model is None or answer.refused:
-            return ""
-        from rag.generation import supporting_sentence
-
-        return supporting_sentence(answer.text, answer.passages)
 
 
 def standalone_query(question: str, history: Sequence[Message] | None) -> str:

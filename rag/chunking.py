@@ -11,7 +11,6 @@ at the very characters it quotes.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -76,15 +75,3 @@ def _locate(text: str, piece: str, previous_start: int, previous_end: int) -> in
             found = at
         at = text.find(piece, at + 1)
     return found if found >= 0 else text.find(piece, previous_start + 1)
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence in ``text``; used to quote and highlight single sentences of a passage."""
-    spans = []
-    for match in re.finditer(r"[^\n]+?(?:[.!?…][\"'”’)]?(?=\s|$)|$)", text, flags=re.MULTILINE):
-        start, end = match.start(), match.end()
-        while start < end and text[start].isspace():
-            start += 1
-        if end > start:
-            spans.append((start, end))
-    return spans

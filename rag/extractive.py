@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.articles import Passage
-from rag.chain import unmarked
-from rag.chunking import sentences
+from rag.citations import unmarked
+from rag.sentences import sentences
 from rag.embeddings import NewsEmbeddings
 
 

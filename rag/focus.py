@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from rag.articles import Passage
-from rag.chunking import sentences
+from rag.sentences import sentences
 from rag.embeddings import NewsEmbeddings
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rag.articles import Passage
-from rag.chain import NOT_COVERED, build_chain, cite, repair_uncited, split_answer
+from rag.chain import build_chain
+from rag.citations import NOT_COVERED, cite, renumbered, split_answer
 
 
 def passage(n: int) -> Passage:
@@ -47,13 +48,11 @@ def test_chain_streams_passages_then_text_and_refuses_without_calling_the_answer
     assert calls == []
 
 
-def test_an_uncited_answer_gets_the_sources_that_hold_its_short_answer():
-    passages = [passage(1), Passage(chunk_id="b:0", article_id="b", text="They fled to Russia.", title="T", source="W",
-                                    url="https://ex.com/b", published_at=None, authors=(), start=0, end=20, score=0.5)]
-    uncited = cite("Where?", "Russia — they fled there.", passages, "test")
-    repaired = repair_uncited(uncited, "Russia")
-    assert repaired is not None and repaired.text == "Russia [2] — they fled there."
-    assert [c.number for c in repaired.citations] == [2]
-    assert repair_uncited(cite("Where?", "Mars — they flew.", passages, "test"), "Mars") is None  # in no source
-    cited = cite("Where?", "Russia [2].", passages, "test")
-    assert repair_uncited(cited, "Russia") is cited
+def test_renumbering_lists_the_first_cited_source_as_1():
+    passages = [passage(1), passage(2), passage(3)]
+    answer = renumbered(cite("q?", "Fighting broke out [3]. Talks failed [2][3].", passages, "test"))
+    assert answer.text == "Fighting broke out [1]. Talks failed [2][1]."
+    assert [(c.number, c.url) for c in answer.citations] == [(1, "https://ex.com/3"), (2, "https://ex.com/2")]
+    assert [p.url for p in answer.passages] == ["https://ex.com/3", "https://ex.com/2", "https://ex.com/1"]
+    in_order = cite("q?", "One [1]. Two [2].", passages, "test")
+    assert renumbered(in_order) is in_order

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from rag.articles import Article
-from rag.chunking import Chunker, sentences
+from rag.chunking import Chunker
+from rag.sentences import sentences
 from rag.embeddings import load_tokenizer
 from rag.loaders import load
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.chain import MARKERS
+from rag.citations import MARKERS
 from rag.generation import BLANKED, SYSTEM_PROMPT, answer_messages, neutralise
 
 from conftest import free_port

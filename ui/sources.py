@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 
 from rag.articles import Answer, Citation, Passage
-from rag.chain import MARKERS
-from rag.chunking import sentences
+from rag.citations import MARKERS
+from rag.sentences import sentences
 
 _WORD = re.compile(r"\w+")
 

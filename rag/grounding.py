@@ -1,0 +1,241 @@
+"""The grounding check: every claim of an answer must be stated by the passage it cites, before anyone sees it.
+
+A claim is an answer sentence (or a quiz answer's phrase) with its [n] markers. What makes a claim checkable is
+what a reader would take on trust: its numbers, dates, names, quoted words and, for a short phrase, every word.
+Each must occur in the cited passages after folding away differences of form (quotes, dashes, case, accents,
+"4.0 million" / "4 million", "Sept." / "September", "8th" / "8"). A claim that says "<name> said/demanded/…" must
+also find that name acting in the passage, not merely mentioned ("the new authorities demanded Russian
+cooperation" does not support "Russia demanded …"). A claim that fails is re-cited to a retrieved passage that
+does support it, or dropped; when nothing is left, the answer says plainly that the articles do not give what was
+asked, and quotes what they do report. No model runs here: it is string work, a few milliseconds an answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.articles import Passage
+from rag.citations import MARKERS, split_answer, unmarked
+from rag.sentences import sentences
+
+_MONTHS = {"jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+           "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
+           "dec": "december"}
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven "
+                                                 "twelve".split())}
+_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‛": "'", "–": "-", "—": "-", "‐": "-",
+                       "‑": "-", "−": "-", "\u00a0": " "})
+# Capitalised words that are not names a claim could get wrong: sentence openers, titles, pronouns.
+_NOT_NAMES = set("""a an the and or but of in on at to for from by with as after before during since while when where
+what which who why how this that these those there their they he she it its his her we our i you yes no not also
+however meanwhile according mr mrs ms dr president prime minister secretary gov governor sen senator rep chief judge
+king queen prince general officials official spokesperson spokesman spokeswoman ceo monday tuesday wednesday
+thursday friday saturday sunday""".split())
+_STOPWORDS = _NOT_NAMES | set("""is are was were be been being has have had do does did will would can could should may
+might must about into over under than then so if because up down out off more most less least very just only such
+said says say""".split())
+# Verbs that attribute an act or a statement to someone: "X said", "X demanded" must find X doing it in the source.
+_ATTRIBUTION = re.compile(r"^(?:said|says|say|told|stated|announc|declar|demand|call|urg|warn|deni|deny|claim|"
+                          r"accus|ask|pledg|promis|threat|vow|insist|condemn|prais|blam|refus|reject|confirm|"
+                          r"report|respond|repli|agre)")
+NOT_GIVEN = re.compile(r"\b(?:articles?|sources?|passages?|reports?)\s+(?:do|does|did)\s+not\s+(?:give|say|state|"
+                       r"report|mention|specify|include|provide|cover|contain|answer|name|identify)", re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Text reduced to what a reader would call the same words: case, accents, quote and dash styles, month
+    abbreviations, ordinal suffixes, digit grouping and trailing ".0" folded away; words joined by single spaces."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 10,000 -> 10000
+    text = re.sub(r"(?<=\d)\.0+\b", "", text)  # 4.0 -> 4
+    text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", text)  # 8th -> 8
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", text)  # u.s. -> us. ; u.k. -> uk.
+    text = re.sub(r"\b([a-z]{2})\.(?=\s|$)", lambda m: m.group(1) + " " if m.group(1) in ("us", "uk", "un", "eu")
+                  else m.group(0), text)
+    words = re.findall(r"\w+(?:[.'-]\w+)*", text)
+    out = []
+    for word in words:
+        word = re.sub(r"'s$", "", word)
+        out.append(_MONTHS.get(word, _NUMBER_WORDS.get(word, word)))
+    return " ".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(fold(text).replace("-", " ").split()) | frozenset(fold(text).split())
+
+
+def _same_name(word: str, words: frozenset[str]) -> bool:
+    """A name word is in the text as written or as its adjective/plural: Russia ~ Russian, Israel ~ Israeli."""
+    if word in words:
+        return True
+    return len(word) >= 4 and any(len(w) >= 4 and abs(len(w) - len(word)) <= 3 and (w.startswith(word) or
+                                                                                   word.startswith(w)) for w in words)
+
+
+@dataclass(frozen=True)
+class Specifics:
+    """What a claim asserts that a source must state: exact tokens (numbers, dates, quoted words, a short phrase's
+    words) and name words (allowed their adjective form), plus (name, verb) pairs of attributed acts."""
+
+    exact: tuple[str, ...]
+    names: tuple[str, ...]
+    attributions: tuple[tuple[str, str], ...]
+
+
+def specifics(claim: str, phrase: bool = False) -> Specifics:
+    """The checkable parts of ``claim``. ``phrase``: the claim is a short answer, so every content word counts."""
+    text = MARKERS.sub(" ", claim)
+    tokens = re.findall(r"\d[\d,.]*\d|\w+(?:[.'’-]\w+)*", text)
+    exact: list[str] = []
+    names: list[str] = []
+    attributions: list[tuple[str, str]] = []
+    for index, token in enumerate(tokens):
+        folded = fold(token)
+        if not folded:
+            continue
+        if re.search(r"\d", token) or folded in _MONTHS.values():
+            exact.extend(folded.split())
+        elif phrase and folded not in _STOPWORDS:
+            exact.extend(folded.replace("-", " ").split())
+        elif token[:1].isupper() and folded not in _NOT_NAMES:
+            opener = index == 0 or re.search(r"[.!?:]\s*$", text[:text.find(token)])
+            next_is_name = index + 1 < len(tokens) and tokens[index + 1][:1].isupper()
+            acts = any(_ATTRIBUTION.match(t.lower()) for t in tokens[index + 1:index + 3])
+            if opener and not next_is_name and not acts:
+                continue  # a capital that only marks a sentence's start
+            names.extend(w for w in folded.replace("-", " ").split() if w not in _NOT_NAMES)
+            for follower in tokens[index + 1:index + 3]:
+                if _ATTRIBUTION.match(follower.lower()):
+                    attributions.append((folded.split()[-1], follower.lower()[:5]))
+                    break
+                if not follower[:1].isupper():
+                    break
+    for quoted in re.findall(r"[\"“‘']([^\"“”‘’']{3,80})[\"”’']", text):
+        exact.extend(w for w in fold(quoted).split() if w not in _STOPWORDS)
+    return Specifics(tuple(dict.fromkeys(exact)), tuple(dict.fromkeys(names)), tuple(dict.fromkeys(attributions)))
+
+
+def supports(passages: Sequence[Passage], claim: Specifics) -> bool:
+    """Whether the passages together state every specific of the claim (and each attributed act with its actor)."""
+    text = " ".join(p.text for p in passages)
+    words = _words(text)
+    if not all(w in words for w in claim.exact) or not all(_same_name(w, words) for w in claim.names):
+        return False
+    return all(_acts(name, verb, passages) for name, verb in claim.attributions)
+
+
+def _acts(name: str, verb: str, passages: Sequence[Passage]) -> bool:
+    """Whether some source sentence has ``name`` within eight words before a form of ``verb`` (or, for "said",
+    just after it: "…, said Smith"), i.e. the source says that name did it."""
+    for passage in passages:
+        for start, end in sentences(passage.text):
+            words = fold(passage.text[start:end]).split()
+            for at, word in enumerate(words):
+                if not word.startswith(verb):
+                    continue
+                around = words[max(0, at - 8):at] + (words[at + 1:at + 3] if verb.startswith("sa") else [])
+                if any(w == name or (len(name) >= 4 and w.startswith(name) and len(w) - len(name) <= 1)
+                       for w in around):
+                    return True
+    return False
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The answer text after the check, and what happened to its claims."""
+
+    text: str
+    kept: int
+    recited: int
+    dropped: tuple[str, ...]
+
+
+def check_answer(text: str, passages: Sequence[Passage], phrase: bool = False) -> Checked:
+    """Keep the claims of ``text`` its cited passages support, re-cite those another passage supports, drop the
+    rest. ``phrase``: the text is a quiz answer (a phrase and its [n]), checked word by word."""
+    kept_parts: list[str] = []
+    dropped: list[str] = []
+    kept = recited = 0
+    for sentence in split_answer(text):
+        numbers = _cited(sentence, len(passages))
+        claim_text = re.sub(r"\s+([.,;:!?])", r"\1", MARKERS.sub("", sentence)).strip()
+        if NOT_GIVEN.search(claim_text):
+            kept_parts.append(claim_text)  # "The articles do not give …": a statement about the sources, not a claim
+            continue
+        claim = specifics(claim_text, phrase=phrase)
+        if not (claim.exact or claim.names or numbers):
+            if _overlap_source(claim_text, passages) is None:
+                dropped.append(sentence)
+                continue
+        if numbers and supports([passages[n - 1] for n in numbers], claim):
+            kept_parts.append(sentence)
+            kept += 1
+            continue
+        other = _supporting(claim_text, claim, passages)
+        if other is None:
+            dropped.append(sentence)
+            continue
+        kept_parts.append(f"{claim_text.rstrip()} [{other}]" if not re.search(r"[.!?]$", claim_text)
+                          else f"{claim_text[:-1].rstrip()} [{other}]{claim_text[-1]}")
+        recited += 1
+    return Checked(" ".join(kept_parts), kept, recited, tuple(dropped))
+
+
+def _cited(sentence: str, count: int) -> list[int]:
+    numbers = [int(raw) for m in MARKERS.finditer(sentence) for raw in m.group(1).split(",")]
+    return [n for n in dict.fromkeys(numbers) if 1 <= n <= count]
+
+
+def _supporting(claim_text: str, claim: Specifics, passages: Sequence[Passage]) -> int | None:
+    """The passage (1-based) that supports the claim on its own, sharing most of its words; None if none does."""
+    if not (claim.exact or claim.names):
+        return _overlap_source(claim_text, passages)
+    fitting = [n for n, p in enumerate(passages, start=1) if supports([p], claim)]
+    if not fitting:
+        return None
+    wanted = _content(claim_text)
+    return max(fitting, key=lambda n: (len(wanted & _words(passages[n - 1].text)), -n))
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in fold(text).replace("-", " ").split() if w not in _STOPWORDS}
+
+
+def _overlap_source(claim_text: str, passages: Sequence[Passage]) -> int | None:
+    """For a claim with nothing checkable (no name, number or date): the passage sharing at least half of its
+    content words, the most first; None when no passage says anything like it."""
+    wanted = _content(claim_text)
+    if not wanted:
+        return None
+    best = max(range(len(passages)), key=lambda i: len(wanted & _words(passages[i].text)), default=None)
+    if best is None or len(wanted & _words(passages[best].text)) < len(wanted) / 2:
+        return None
+    return best + 1
+
+
+def not_given(question: str, passages: Sequence[Passage]) -> str:
+    """What an answer says when no claim survives: that the articles do not give it, and the sentence of the best
+    passage that comes closest, quoted and cited, so the reader sees what they do report."""
+    asked = " ".join(question.split()).rstrip("?.! ")
+    if not passages:
+        return f"The articles do not give an answer to “{asked}?”."
+    wanted = _content(question)
+    best_score, best = -1, None
+    for number, passage in enumerate(passages[:3], start=1):
+        for start, end in sentences(passage.text):
+            sentence = " ".join(unmarked(passage.text[start:end]).split())
+            score = len(wanted & _words(sentence))
+            if len(sentence.split()) >= 5 and sentence[-1] in ".!?\"”’'" and score > best_score:
+                best_score, best = score, (number, sentence)
+    lead = f"The articles do not give an answer to “{asked}?”"
+    if best is None or best_score <= 0:
+        return lead + "."
+    number, sentence = best
+    quoted = sentence.replace("“", "‘").replace("”", "’").replace('"', "'")
+    return f"{lead}; the closest they report is: “{quoted}” [{number}]"

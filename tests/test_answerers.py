@@ -1,0 +1,113 @@
+"""Choosing the form of an answer, finishing each form, and the relevance floor on short questions and follow-ups
+(real index and embeddings; the extractive mode, so no model is needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag import NewsAssistant
+from rag.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, question_form
+from rag.articles import Passage
+
+AWARD = """Lakeside festival closes with record crowds
+
+The Lakeside film festival ended on Sunday after ten days and a record 48,000 tickets sold, organisers said.
+Screenings were added at the old cinema on Quay Street after the first weekend sold out. The Crystal Heron, the
+festival's top prize, went to Ilse Varga. Her film "Salt Roads" follows three families of salt harvesters through one
+year on the northern coast. Next year's festival moves to late May to avoid the spring storms.
+"""
+
+TRAM = """City budget passes after long debate
+
+The city council passed next year's budget on Tuesday after a nine-hour session, with 31 votes in favour and 14
+against. Most of the new money goes to schools, street repairs and the harbour district, where rents have risen
+fastest. The opposition called the parking levy unfair to commuters. Among the smaller items, transport officials
+confirmed that the N7 will operate between 00:30 and 05:00 on Fridays and Saturdays from March, linking the harbour,
+the old town and the university campus.
+"""
+
+HERON = """Herons return to the old marsh
+
+Grey herons nested in the old marsh this spring for the first time in a decade, the wildlife trust said.
+"""
+
+FLOOR = 0.55  # above what these questions score against their articles, so the floor alone would refuse them
+
+
+@pytest.mark.parametrize("question", [
+    "Summarize the situation in Syria.", "Why are there clashes in Syria?", "How did Russia react to the news?",
+    "Give me a timeline of the opposition's advance.", "What's the latest on the N7 tram?",
+    "Compare the two candidates' plans.", "What happened in Aleppo?", "What did the new authorities say about Assad?",
+    "What caused the floods, and how bad was the damage?", "Tell me about the Crystal Heron award.",
+])
+def test_open_questions(question):
+    assert question_form(question) == OPEN
+
+
+@pytest.mark.parametrize("question", [
+    "Where did Assad flee to?", "Who won the Crystal Heron award?", "How many people were killed in the clashes?",
+    "When does the N7 run?", "Which city did the Kurdish forces seize?", "What is the population of Aleppo?",
+    "How much did the skeleton sell for?", "What did she make?",
+])
+def test_quiz_questions(question):
+    assert question_form(question) == QUIZ
+
+
+def passage(text: str, n: int) -> Passage:
+    return Passage(chunk_id=f"a{n}:0", article_id=f"a{n}", text=text, title=f"T{n}", source="W", url=f"https://ex.com/{n}",
+                   published_at=None, authors=(), start=0, end=len(text), score=0.5)
+
+
+PASSAGES = [passage("Grey herons nested in the old marsh this spring.", 1),
+            passage("Assad and his family fled the country, seeking refuge in Russia for ‘humanitarian reasons’.", 2)]
+
+
+def test_a_quiz_phrase_is_checked_recited_and_followed_by_its_evidence():
+    answer = QuizAnswerer(None, None).finish("Where did Assad flee?", "Russia [1]", PASSAGES, "local")
+    assert answer.text == ("Russia [2] — “Assad and his family fled the country, seeking refuge in Russia for "
+                           "‘humanitarian reasons’.” [2]")
+    assert answer.short_answer == "Russia" and answer.form == QUIZ and not answer.refused
+
+
+def test_an_invented_quiz_phrase_becomes_what_the_articles_do_not_give():
+    answer = QuizAnswerer(None, None).finish("How many people fled?", "100 [2]", PASSAGES, "local")
+    assert answer.refused and "100" not in answer.text
+    assert answer.text.startswith("The articles do not give an answer to “How many people fled?”")
+
+
+def test_an_open_answer_keeps_its_supported_sentences():
+    text = "Assad fled to Russia [2]. He took 40 million dollars with him [2]. Herons nested in the marsh [1]."
+    answer = OpenAnswerer(None, None).finish("What happened?", text, PASSAGES, "local")
+    assert answer.text == "Assad fled to Russia [2]. Herons nested in the marsh [1]."
+    assert [c.number for c in answer.citations] == [1, 2] and answer.form == OPEN and not answer.refused
+    nothing = OpenAnswerer(None, None).finish("What happened?", "Putin said he was pleased [2].", PASSAGES, "local")
+    assert nothing.refused and nothing.text.startswith("The articles do not give")
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> NewsAssistant:
+    corpus = tmp_path_factory.mktemp("small")
+    for name, text in (("award.txt", AWARD), ("tram.txt", TRAM), ("heron.txt", HERON)):
+        (corpus / name).write_text(text, encoding="utf-8")
+    assistant = NewsAssistant(index_dir=tmp_path_factory.mktemp("small-index") / "index", mode="extractive",
+                              min_relevance=FLOOR)
+    assistant.ingest([corpus], progress=False)
+    return assistant
+
+
+def test_short_questions_and_condensed_follow_ups_are_not_refused(small):
+    for question in ("When does the N7 run?", "What did Ilse Varga make?"):
+        assert max(p.score for p in small.index.search(question, 3)) < FLOOR
+    tram = small.ask("When does the N7 run?")
+    assert not tram.refused and "00:30 and 05:00" in tram.text
+    made = small.ask("What did Ilse Varga make?")
+    assert not made.refused and "Salt Roads" in " ".join(p.text for p in made.passages)
+    history = [{"role": "user", "content": "Who won the Crystal Heron award?"},
+               {"role": "assistant", "content": "Ilse Varga [1]"}]
+    follow_up = small.ask("What did she make?", history=history)  # retrieved as "Who won … award? What did she make?"
+    assert not follow_up.refused and "Salt Roads" in " ".join(p.text for p in follow_up.passages)
+
+
+def test_off_topic_questions_are_still_refused(small):
+    for question in ("What is a good recipe for banana bread?", "Who won the 1998 football World Cup?"):
+        assert small.ask(question).refused
