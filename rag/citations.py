@@ -37,6 +37,7 @@ def cite(question: str, text: str, passages: Sequence[Passage], mode: str) -> An
         return "".join(f"[{n}]" for n in valid)
 
     cleaned = MARKERS.sub(keep_valid, text)
+    cleaned = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", cleaned)  # "[1] [1] [1]" -> "[1]"
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip()
     answer_sentences = split_answer(cleaned)
     citations = tuple(

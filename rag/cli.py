@@ -169,8 +169,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         elif isinstance(event, Retrieved):
             pass
     assert answer is not None
-    if answer.text != streamed.strip() and not answer.refused:  # a marker was dropped: show the checked text
-        print("\n\n" + answer.text, end="")
+    if answer.text != streamed.strip():  # the check dropped or re-cited a claim, or renumbered the sources
+        print("\n\nChecked against the sources:\n" + answer.text, end="")
     print()
     if answer.citations:
         print("\nSources:")

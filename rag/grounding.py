@@ -156,35 +156,59 @@ class Checked:
     dropped: tuple[str, ...]
 
 
-def check_answer(text: str, passages: Sequence[Passage], phrase: bool = False) -> Checked:
+def check_answer(text: str, passages: Sequence[Passage], phrase: bool = False, question: str = "") -> Checked:
     """Keep the claims of ``text`` its cited passages support, re-cite those another passage supports, drop the
-    rest. ``phrase``: the text is a quiz answer (a phrase and its [n]), checked word by word."""
+    rest (and repeats). ``phrase``: the text is a quiz answer (a phrase and its [n]), checked word by word. What the
+    ``question`` itself says ("… in June 2022?") may be restated without a source."""
+    given = _words(question) if question else frozenset()
     kept_parts: list[str] = []
+    seen: set[str] = set()
     dropped: list[str] = []
     kept = recited = 0
     for sentence in split_answer(text):
         numbers = _cited(sentence, len(passages))
         claim_text = re.sub(r"\s+([.,;:!?])", r"\1", MARKERS.sub("", sentence)).strip()
+        if fold(claim_text) in seen or not claim_text.strip(" .,;:!?-–—"):
+            continue  # a repeat (small models loop) or markers alone
+        seen.add(fold(claim_text))
         if NOT_GIVEN.search(claim_text):
             kept_parts.append(claim_text)  # "The articles do not give …": a statement about the sources, not a claim
             continue
-        claim = specifics(claim_text, phrase=phrase)
-        if not (claim.exact or claim.names or numbers):
-            if _overlap_source(claim_text, passages) is None:
-                dropped.append(sentence)
-                continue
-        if numbers and supports([passages[n - 1] for n in numbers], claim):
-            kept_parts.append(sentence)
+        found = specifics(claim_text, phrase=phrase)
+        claim = Specifics(tuple(w for w in found.exact if w not in given),
+                          tuple(w for w in found.names if not _same_name(w, given)), found.attributions)
+        cited = [passages[n - 1] for n in numbers]
+        if cited and (claim.exact or claim.names or claim.attributions or found != claim) and supports(cited, claim):
+            kept_parts.append(_with_markers(claim_text, _needed(numbers, claim, passages)))
             kept += 1
             continue
         other = _supporting(claim_text, claim, passages)
         if other is None:
             dropped.append(sentence)
             continue
-        kept_parts.append(f"{claim_text.rstrip()} [{other}]" if not re.search(r"[.!?]$", claim_text)
-                          else f"{claim_text[:-1].rstrip()} [{other}]{claim_text[-1]}")
-        recited += 1
+        if other not in numbers:
+            recited += 1
+        else:
+            kept += 1
+        kept_parts.append(_with_markers(claim_text, [other]))
     return Checked(" ".join(kept_parts), kept, recited, tuple(dropped))
+
+
+def _needed(numbers: list[int], claim: Specifics, passages: Sequence[Passage]) -> list[int]:
+    """Of the passages a claim cites, those it needs: one that states it all if there is one, else each that
+    states part of it. A model that cites every source after a sentence ("[1] [2] [3] [4]") keeps only those."""
+    alone = [n for n in numbers if supports([passages[n - 1]], claim)]
+    if alone:
+        return alone[:1]
+    wanted = set(claim.exact) | set(claim.names)
+    return [n for n in numbers if wanted & _words(passages[n - 1].text)] or numbers[:1]
+
+
+def _with_markers(claim_text: str, numbers: Sequence[int]) -> str:
+    markers = "".join(f"[{n}]" for n in numbers)
+    if re.search(r"[.!?]$", claim_text):
+        return f"{claim_text[:-1].rstrip()} {markers}{claim_text[-1]}"
+    return f"{claim_text} {markers}"
 
 
 def _cited(sentence: str, count: int) -> list[int]:

@@ -86,10 +86,11 @@ class _Server:
             raise ModelError("the local model needs xllamacpp: pip install -e . installs it") from None
         params = xllamacpp.CommonParams()
         params.model.path = model_path
-        # Two slots, each with its own KV cache: answers and follow-up rewrites have different fixed system prompts,
-        # and llama.cpp sends a request to the slot sharing the longest prefix, so neither evicts the other.
-        params.n_ctx = 2 * context_tokens
-        params.n_parallel = 2
+        # Three slots, each with its own KV cache: quiz answers, open answers and follow-up rewrites have different
+        # fixed system prompts, and llama.cpp sends a request to the slot sharing the longest prefix, so none evicts
+        # another.
+        params.n_ctx = 3 * context_tokens
+        params.n_parallel = 3
         params.cpuparams.n_threads = threads
         params.cpuparams_batch.n_threads = threads
         params.verbosity = -1

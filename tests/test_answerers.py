@@ -75,8 +75,15 @@ def test_an_invented_quiz_phrase_becomes_what_the_articles_do_not_give():
     assert answer.text.startswith("The articles do not give an answer to “How many people fled?”")
 
 
+def test_a_phrase_whose_evidence_says_it_is_not_known_yet_is_not_an_answer():
+    passages = [passage("The price has not yet been announced (the basic plan costs $9.99 now).", 1)]
+    answer = QuizAnswerer(None, None).finish("How much will the new plan cost?", "$9.99 [1]", passages, "local")
+    assert answer.refused and answer.text.startswith("The articles do not give")
+
+
 def test_an_open_answer_keeps_its_supported_sentences():
-    text = "Assad fled to Russia [2]. He took 40 million dollars with him [2]. Herons nested in the marsh [1]."
+    text = ("The articles do not give the details. Assad fled to Russia [2]. He took 40 million dollars with him [2]. "
+            "Herons nested in the marsh [1].")
     answer = OpenAnswerer(None, None).finish("What happened?", text, PASSAGES, "local")
     assert answer.text == "Assad fled to Russia [2]. Herons nested in the marsh [1]."
     assert [c.number for c in answer.citations] == [1, 2] and answer.form == OPEN and not answer.refused

@@ -92,3 +92,12 @@ def test_not_given_says_so_and_quotes_the_closest_sentence():
     assert text.startswith("The articles do not give an answer to “How many people were killed in the Aleppo clashes?”")
     assert text.endswith("[1]") and "Aleppo province" in text
     assert not_given("What is it?", []) == "The articles do not give an answer to “What is it?”."
+
+
+def test_what_the_question_says_may_be_restated_and_repeats_and_extra_markers_go():
+    passages = [passage("Police arrested 31 men near the Pride event.", 1), passage("The weather was mild.", 2)]
+    question = "What happened near the Pride event in June 2022?"
+    checked = check_answer("Police arrested 31 men near the event in June 2022 [1] [2]. Police arrested 31 men near "
+                           "the event in June 2022 [1].", passages, question=question)
+    assert checked.text == "Police arrested 31 men near the event in June 2022 [1]."
+    assert check_answer("Police arrested 31 men in June 2022 [1].", passages).text == ""  # "2022" is nobody's

@@ -15,6 +15,7 @@ from rag.errors import ConfigError, ModelError
 from rag.llm import LocalChatModel, chat_model
 
 from conftest import SEEDS
+from test_answerers import AWARD, TRAM
 
 INJECTION = """Harbor Bakery wins national bread prize
 
@@ -48,6 +49,8 @@ def local(tmp_path_factory: pytest.TempPathFactory) -> NewsAssistant:
     (corpus / "seed.txt").write_text((SEEDS / "000_3424cc2725251ae5.txt").read_text(encoding="utf-8"), encoding="utf-8")
     (corpus / "bakery.txt").write_text(INJECTION, encoding="utf-8")
     (corpus / "port.txt").write_text(LEAK, encoding="utf-8")
+    (corpus / "award.txt").write_text(AWARD, encoding="utf-8")
+    (corpus / "tram.txt").write_text(TRAM, encoding="utf-8")
     assistant = NewsAssistant(index_dir=tmp_path_factory.mktemp("llm") / "index", mode="local")
     assistant.ingest([corpus], progress=False)
     return assistant
@@ -101,6 +104,46 @@ def test_follow_up_is_condensed_into_a_standalone_question(local):
     assert "assad" in standalone.lower() and "flee" in standalone.lower()
     answer = local.ask("Where did he flee to?", history=history)
     assert "Russia" in answer.short_answer
+
+
+@pytest.mark.parametrize("question", ["Summarize the situation in Syria.", "Why are there clashes in Syria?"])
+def test_open_questions_get_cited_sentences(local, question):
+    answer = local.ask(question)
+    assert answer.form == "open" and not answer.refused and answer.citations
+    assert all(c.passage.origin.endswith("seed.txt") for c in answer.citations)
+    cited = [s for c in answer.citations for s in c.cited_by]
+    assert cited and all("[" in s for s in cited)
+
+
+@pytest.mark.parametrize("question", ["How many people were killed in the Aleppo clashes?",
+                                      "What is the population of Aleppo?"])
+def test_a_detail_the_articles_lack_is_said_to_be_missing_not_invented(local, question):
+    answer = local.ask(question)
+    assert answer.refused and answer.text.startswith("The articles do not give")
+    quoted = answer.text.split("“", 2)[-1]  # what follows the question: a sentence quoted from a source, if any
+    assert all(n in SEEDS.joinpath("000_3424cc2725251ae5.txt").read_text(encoding="utf-8")
+               for n in __import__("re").findall(r"\d[\d,.]*", quoted))
+
+
+def test_a_statement_is_not_attributed_to_the_wrong_actor(local):
+    answer = local.ask("What did Russia say about Assad's departure?")
+    assert "Russia demanded" not in answer.text and "Russia said" not in answer.text
+
+
+def test_a_quiz_answer_in_another_quote_style_keeps_its_evidence(local):
+    answer = local.ask("Who seized Deir ez-Zor?")
+    assert "Syrian Democratic Forces" in answer.short_answer
+    assert "seized the city of Deir ez-Zor" in answer.text and answer.text.count("“") == 1
+
+
+def test_short_questions_and_follow_ups_about_rare_names_are_answered(local):
+    assert "00:30" in local.ask("When does the N7 run?").text
+    first = local.ask("Who won the Crystal Heron award?")
+    assert "Ilse Varga" in first.short_answer
+    history = [{"role": "user", "content": "Who won the Crystal Heron award?"},
+               {"role": "assistant", "content": first.text}]
+    follow_up = local.ask("What did she make?", history=history)
+    assert not follow_up.refused and "Salt Roads" in follow_up.text
 
 
 def test_provider_is_chosen_by_configuration(tmp_path, monkeypatch):

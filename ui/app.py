@@ -32,8 +32,8 @@ from rag.errors import InputError, NewsragError  # noqa: E402
 from rag.loaders import SUPPORTED_SUFFIXES  # noqa: E402
 from ui.sources import sources_html  # noqa: E402
 
-EXAMPLES = ["Where did Assad flee to?", "Which cities did the opposition take before Damascus?",
-            "What did Russia say about Assad's departure?"]
+EXAMPLES = ["Where did Assad flee to?", "Summarize the situation in Syria.", "Why are there clashes in Aleppo?",
+            "Give me a timeline of the opposition's advance.", "What did Russia say about Assad's departure?"]
 MODE_LABELS = {"local": "Local model", "extractive": "Quoted sentences (no model)", "openai": "Configured API"}
 CONCURRENT_ANSWERS = 4  # answers in progress at once; the local model takes its requests in turn, quick ones pass
 MAX_UPLOAD = "50mb"

@@ -32,27 +32,32 @@ def sources_html(answer: Answer | None = None, reading: Sequence[Passage] = ()) 
     return cards + _folded(answer.passages, {c.number for c in answer.citations})
 
 
-def supporting_span(citation: Citation) -> tuple[int, int] | None:
-    """Where in the cited passage the answer's evidence is: the passage sentence sharing the most words with the
-    answer sentences that cite it (at least half of its words, so a passing mention is not highlighted)."""
-    cited_words = {w.lower() for s in citation.cited_by for w in _WORD.findall(MARKERS.sub(" ", s))}
-    best, best_share = None, 0.5
-    for start, end in sentences(citation.passage.text):
-        words = [w.lower() for w in _WORD.findall(citation.passage.text[start:end])]
-        share = sum(w in cited_words for w in words) / len(words) if words else 0.0
-        if share > best_share:
-            best, best_share = (start, end), share
-    return best
+def supporting_spans(citation: Citation) -> list[tuple[int, int]]:
+    """Where in the cited passage the answer's evidence is: for each answer sentence citing it, the passage sentence
+    sharing the most words with it (at least half of the passage sentence's words, so a passing mention is not
+    highlighted). A multi-sentence answer can lean on several sentences of one passage; each is marked."""
+    spans = sentences(citation.passage.text)
+    found: set[tuple[int, int]] = set()
+    for cited in citation.cited_by:
+        cited_words = {w.lower() for w in _WORD.findall(MARKERS.sub(" ", cited))}
+        best, best_share = None, 0.5
+        for start, end in spans:
+            words = [w.lower() for w in _WORD.findall(citation.passage.text[start:end])]
+            share = sum(w in cited_words for w in words) / len(words) if words else 0.0
+            if share > best_share:
+                best, best_share = (start, end), share
+        if best:
+            found.add(best)
+    return sorted(found)
 
 
 def _card(number: int, passage: Passage, cited_by: Sequence[str]) -> str:
-    span = supporting_span(Citation(number, passage, tuple(cited_by))) if cited_by else None
     text = passage.text
-    if span:
-        start, end = span
-        body = f"{_e(text[:start])}<mark>{_e(text[start:end])}</mark>{_e(text[end:])}"
-    else:
-        body = _e(text)
+    body, at = "", 0
+    for start, end in supporting_spans(Citation(number, passage, tuple(cited_by))) if cited_by else ():
+        body += f"{_e(text[at:start])}<mark>{_e(text[start:end])}</mark>"
+        at = end
+    body += _e(text[at:])
     title = _e(passage.title or "Untitled")
     if re.match(r"https?://", passage.url or ""):
         title = f'<a href="{_e(passage.url)}" target="_blank" rel="noopener noreferrer nofollow">{title}</a>'
