@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rag.articles import Passage
@@ -81,11 +81,13 @@ def _same_name(word: str, words: frozenset[str]) -> bool:
 @dataclass(frozen=True)
 class Specifics:
     """What a claim asserts that a source must state: exact tokens (numbers, dates, quoted words, a short phrase's
-    words) and name words (allowed their adjective form), plus (name, verb) pairs of attributed acts."""
+    words), name words (allowed their adjective form), (name, verb) pairs of attributed acts, and phrases that must
+    occur word for word (a quiz answer; an amount such as "10 million", whose parts prove nothing apart)."""
 
     exact: tuple[str, ...]
     names: tuple[str, ...]
     attributions: tuple[tuple[str, str], ...]
+    phrases: tuple[str, ...] = ()
 
 
 def specifics(claim: str, phrase: bool = False) -> Specifics:
@@ -118,7 +120,17 @@ def specifics(claim: str, phrase: bool = False) -> Specifics:
                     break
     for quoted in re.findall(r"[\"“‘']([^\"“”‘’']{3,80})[\"”’']", text):
         exact.extend(w for w in fold(quoted).split() if w not in _STOPWORDS)
-    return Specifics(tuple(dict.fromkeys(exact)), tuple(dict.fromkeys(names)), tuple(dict.fromkeys(attributions)))
+    folded = fold(text)
+    phrases = re.findall(r"\b\d+(?:\.\d+)?\s(?:million|billion|trillion|thousand|hundred|percent)\b", folded)
+    if phrase:
+        words = folded.split()
+        while words and words[0] in _STOPWORDS:
+            words = words[1:]
+        while words and words[-1] in _STOPWORDS:
+            words = words[:-1]
+        phrases.append(" ".join(words))
+    return Specifics(tuple(dict.fromkeys(exact)), tuple(dict.fromkeys(names)), tuple(dict.fromkeys(attributions)),
+                     tuple(p for p in dict.fromkeys(phrases) if p))
 
 
 def supports(passages: Sequence[Passage], claim: Specifics) -> bool:
@@ -127,6 +139,10 @@ def supports(passages: Sequence[Passage], claim: Specifics) -> bool:
     words = _words(text)
     if not all(w in words for w in claim.exact) or not all(_same_name(w, words) for w in claim.names):
         return False
+    if claim.phrases:
+        folded = f" {fold(text)} "
+        if not all(f" {phrase} " in folded for phrase in claim.phrases):
+            return False
     return all(_acts(name, verb, passages) for name, verb in claim.attributions)
 
 
@@ -175,8 +191,8 @@ def check_answer(text: str, passages: Sequence[Passage], phrase: bool = False, q
             kept_parts.append(claim_text)  # "The articles do not give …": a statement about the sources, not a claim
             continue
         found = specifics(claim_text, phrase=phrase)
-        claim = Specifics(tuple(w for w in found.exact if w not in given),
-                          tuple(w for w in found.names if not _same_name(w, given)), found.attributions)
+        claim = replace(found, exact=tuple(w for w in found.exact if w not in given),
+                        names=tuple(w for w in found.names if not _same_name(w, given)))
         cited = [passages[n - 1] for n in numbers]
         if cited and (claim.exact or claim.names or claim.attributions or found != claim) and supports(cited, claim):
             kept_parts.append(_with_markers(claim_text, _needed(numbers, claim, passages)))

@@ -101,3 +101,11 @@ def test_what_the_question_says_may_be_restated_and_repeats_and_extra_markers_go
                            "the event in June 2022 [1].", passages, question=question)
     assert checked.text == "Police arrested 31 men near the event in June 2022 [1]."
     assert check_answer("Police arrested 31 men in June 2022 [1].", passages).text == ""  # "2022" is nobody's
+
+
+def test_a_quiz_phrase_and_an_amount_must_occur_word_for_word():
+    passages = [passage("The skeleton was expected to fetch $5 million to $8 million, and 10 bidders took part.")]
+    assert check_answer("$10 million [1]", passages, phrase=True).text == ""
+    assert check_answer("It sold for 10 million dollars [1].", passages).text == ""
+    assert check_answer("$8 million [1]", passages, phrase=True).text == "$8 million [1]"
+    assert check_answer("Bidders [1]", [passage("Ten bidders took part in the sale.")], phrase=True).kept == 1
