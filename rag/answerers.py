@@ -42,6 +42,7 @@ _OPEN_ANYWHERE = re.compile(
     r"what\s+(?:did|does|do|has|have)\b.{1,60}\b(?:say|said|argue|think|claim|announce|plan|propose)|"
     r"how\s+(?!many\b|much\b|long\b|old\b|far\b|big\b|large\b|high\b|tall\b|often\b|fast\b|deep\b|soon\b|"
     r"early\b|late\b|heavy\b|expensive\b)\w+)\b", re.IGNORECASE)
+_PHRASE_WORDS = 8  # longer "phrases" are sentences
 # Evidence that says the thing asked about is not known yet does not support a phrase taken from it.
 _UNSTATED = re.compile(r"\b(?:not\s+(?:yet\s+)?(?:been\s+)?(?:announced|disclosed|released|revealed|confirmed|known|"
                        r"decided|determined)|undisclosed|unclear|not\s+clear)\b", re.IGNORECASE)
@@ -96,8 +97,9 @@ class QuizAnswerer:
         if is_no_answer(text):
             return refusal(question, passages, mode, self.form)
         phrase = lead_phrase(text)
-        checked = check_answer(f"{phrase} {' '.join(m.group(0) for m in MARKERS.finditer(text))}".strip(),
-                               passages, phrase=True)
+        markers = " ".join(m.group(0) for m in MARKERS.finditer(text))
+        # A phrase is checked word for word; a model that wrote a whole sentence instead is checked like any claim.
+        checked = check_answer(f"{phrase} {markers}".strip(), passages, phrase=len(phrase.split()) <= _PHRASE_WORDS)
         if not checked.text:
             return refusal(question, passages, mode, self.form)
         evidence = supporting_sentence(checked.text, passages)

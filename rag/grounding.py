@@ -122,13 +122,14 @@ def specifics(claim: str, phrase: bool = False) -> Specifics:
         exact.extend(w for w in fold(quoted).split() if w not in _STOPWORDS)
     folded = fold(text)
     phrases = re.findall(r"\b\d+(?:\.\d+)?\s(?:million|billion|trillion|thousand|hundred|percent)\b", folded)
-    if phrase:
-        words = folded.split()
-        while words and words[0] in _STOPWORDS:
-            words = words[1:]
-        while words and words[-1] in _STOPWORDS:
-            words = words[:-1]
-        phrases.append(" ".join(words))
+    if phrase:  # each item of a list answer ("Rishi Sunak, Liz Truss") must be there as written
+        for item in re.split(r"[,;&]|\band\b|\bor\b", text):
+            words = fold(item).split()
+            while words and words[0] in _STOPWORDS:
+                words = words[1:]
+            while words and words[-1] in _STOPWORDS:
+                words = words[:-1]
+            phrases.append(" ".join(words))
     return Specifics(tuple(dict.fromkeys(exact)), tuple(dict.fromkeys(names)), tuple(dict.fromkeys(attributions)),
                      tuple(p for p in dict.fromkeys(phrases) if p))
 

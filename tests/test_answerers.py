@@ -118,3 +118,11 @@ def test_short_questions_and_condensed_follow_ups_are_not_refused(small):
 def test_off_topic_questions_are_still_refused(small):
     for question in ("What is a good recipe for banana bread?", "Who won the 1998 football World Cup?"):
         assert small.ask(question).refused
+
+
+def test_a_quiz_answer_written_as_a_sentence_is_checked_as_a_claim():
+    passages = [passage("Elton John has teamed up with Britney Spears for his new single Hold Me Closer.", 1)]
+    answer = QuizAnswerer(None, None).finish(
+        "Who did Elton John collaborate with?", "Elton John has collaborated with Britney Spears on Hold Me Closer. [1]",
+        passages, "local")
+    assert not answer.refused and "Britney Spears" in answer.text

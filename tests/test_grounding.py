@@ -109,3 +109,9 @@ def test_a_quiz_phrase_and_an_amount_must_occur_word_for_word():
     assert check_answer("It sold for 10 million dollars [1].", passages).text == ""
     assert check_answer("$8 million [1]", passages, phrase=True).text == "$8 million [1]"
     assert check_answer("Bidders [1]", [passage("Ten bidders took part in the sale.")], phrase=True).kept == 1
+
+
+def test_each_item_of_a_list_answer_is_checked_on_its_own():
+    passages = [passage("The final ballot is between Liz Truss and Rishi Sunak, party officials said.")]
+    assert check_answer("Rishi Sunak, Liz Truss [1]", passages, phrase=True).kept == 1
+    assert check_answer("Rishi Sunak and Penny Mordaunt [1]", passages, phrase=True).text == ""
