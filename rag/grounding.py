@@ -33,8 +33,8 @@ _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'
 _NOT_NAMES = set("""a an the and or but of in on at to for from by with as after before during since while when where
 what which who why how this that these those there their they he she it its his her we our i you yes no not also
 however meanwhile according mr mrs ms dr president prime minister secretary gov governor sen senator rep chief judge
-king queen prince general officials official spokesperson spokesman spokeswoman ceo monday tuesday wednesday
-thursday friday saturday sunday""".split())
+king queen prince general officials official spokesperson spokesman spokeswoman ceo""".split())
+_DAYS = set("monday tuesday wednesday thursday friday saturday sunday".split())
 _STOPWORDS = _NOT_NAMES | set("""is are was were be been being has have had do does did will would can could should may
 might must about into over under than then so if because up down out off more most less least very just only such
 said says say""".split())
@@ -101,7 +101,7 @@ def specifics(claim: str, phrase: bool = False) -> Specifics:
         folded = fold(token)
         if not folded:
             continue
-        if re.search(r"\d", token) or folded in _MONTHS.values():
+        if re.search(r"\d", token) or folded in _MONTHS.values() or folded in _DAYS:
             exact.extend(folded.split())
         elif phrase and folded not in _STOPWORDS:
             exact.extend(folded.replace("-", " ").split())
@@ -125,6 +125,8 @@ def specifics(claim: str, phrase: bool = False) -> Specifics:
     if phrase:  # each item of a list answer ("Rishi Sunak, Liz Truss") must be there as written
         for item in re.split(r"[,;&]|\band\b|\bor\b", text):
             words = fold(item).split()
+            if all(w in _STOPWORDS for w in words):
+                continue  # "and", "the": nothing to check
             while words and words[0] in _STOPWORDS:
                 words = words[1:]
             while words and words[-1] in _STOPWORDS:

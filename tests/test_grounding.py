@@ -115,3 +115,10 @@ def test_each_item_of_a_list_answer_is_checked_on_its_own():
     passages = [passage("The final ballot is between Liz Truss and Rishi Sunak, party officials said.")]
     assert check_answer("Rishi Sunak, Liz Truss [1]", passages, phrase=True).kept == 1
     assert check_answer("Rishi Sunak and Penny Mordaunt [1]", passages, phrase=True).text == ""
+
+
+def test_a_weekday_is_a_date_the_source_must_give():
+    passages = [passage("The port reopened on Monday after the storm.")]
+    assert check_answer("Monday [1]", passages, phrase=True).kept == 1
+    assert check_answer("Tuesday [1]", passages, phrase=True).text == ""
+    assert check_answer("The port reopened on Friday [1].", passages).text == ""
