@@ -123,7 +123,7 @@ def specifics(claim: str, phrase: bool = False) -> Specifics:
     folded = fold(text)
     phrases = re.findall(r"\b\d+(?:\.\d+)?\s(?:million|billion|trillion|thousand|hundred|percent)\b", folded)
     if phrase:  # each item of a list answer ("Rishi Sunak, Liz Truss") must be there as written
-        for item in re.split(r"[,;&]|\band\b|\bor\b", text):
+        for item in re.split(r"(?<!\d),|,(?!\d)|[;&]|\band\b|\bor\b", text):
             words = fold(item).split()
             if all(w in _STOPWORDS for w in words):
                 continue  # "and", "the": nothing to check
@@ -202,14 +202,15 @@ def check_answer(text: str, passages: Sequence[Passage], phrase: bool = False, q
             kept += 1
             continue
         other = _supporting(claim_text, claim, passages)
-        if other is None:
+        sources = [other] if other is not None else _item_sources(claim, passages)
+        if not sources:
             dropped.append(sentence)
             continue
-        if other not in numbers:
-            recited += 1
-        else:
+        if set(sources) <= set(numbers):
             kept += 1
-        kept_parts.append(_with_markers(claim_text, [other]))
+        else:
+            recited += 1
+        kept_parts.append(_with_markers(claim_text, sources))
     return Checked(" ".join(kept_parts), kept, recited, tuple(dropped))
 
 
@@ -244,6 +245,21 @@ def _supporting(claim_text: str, claim: Specifics, passages: Sequence[Passage]) 
         return None
     wanted = _content(claim_text)
     return max(fitting, key=lambda n: (len(wanted & _words(passages[n - 1].text)), -n))
+
+
+def _item_sources(claim: Specifics, passages: Sequence[Passage]) -> list[int]:
+    """For a list answer no one passage states in full ("Rishi Sunak, Liz Truss"): a passage for each item, or
+    nothing when some item is in none."""
+    if len(claim.phrases) < 2:
+        return []
+    folded = [f" {fold(p.text)} " for p in passages]
+    sources: list[int] = []
+    for phrase in claim.phrases:
+        found = next((n for n, text in enumerate(folded, start=1) if f" {phrase} " in text), None)
+        if found is None:
+            return []
+        sources.append(found)
+    return list(dict.fromkeys(sources))
 
 
 def _content(text: str) -> set[str]:

@@ -122,3 +122,6 @@ def test_a_weekday_is_a_date_the_source_must_give():
     assert check_answer("Monday [1]", passages, phrase=True).kept == 1
     assert check_answer("Tuesday [1]", passages, phrase=True).text == ""
     assert check_answer("The port reopened on Friday [1].", passages).text == ""
+    two = [passage("Liz Truss leads the race.", 1), passage("Rishi Sunak won the lawmakers' votes.", 2)]
+    assert check_answer("Rishi Sunak, Liz Truss [1]", two, phrase=True).text == "Rishi Sunak, Liz Truss [2][1]"
+    assert check_answer("200,000 [1]", [passage("It lost 200,000 subscribers.")], phrase=True).kept == 1
