@@ -74,10 +74,8 @@ class Answerer(Protocol):
     def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer: ...
 
 
-class QuizAnswerer:
-    """A chat model's short phrase, grounded word by word, then followed by the quoted sentence that states it."""
-
-    form = QUIZ
+class _ModelAnswerer:
+    """What the chat-model answerers share: focused passages, and their prompt piped into the model."""
 
     def __init__(self, model, focus) -> None:  # noqa: ANN001 - a BaseChatModel and a PassageFocuser
         self.model = model
@@ -87,9 +85,23 @@ class QuizAnswerer:
         return self.focus(question, passages)
 
     def writer(self) -> Runnable:
+        """The prompt, the model, its text. The model gets the standalone form of the question (``query``): a small
+        model answers "Where did Assad flee?" better than "Where did he flee?" plus a conversation."""
+        return RunnableLambda(lambda x: self.messages(x["query"], x["passages"])) | self.model | StrOutputParser()
+
+    def messages(self, question: str, passages: Sequence[Passage]) -> list:
+        raise NotImplementedError
+
+
+class QuizAnswerer(_ModelAnswerer):
+    """A chat model's short phrase, grounded word by word, then followed by the quoted sentence that states it."""
+
+    form = QUIZ
+
+    def messages(self, question: str, passages: Sequence[Passage]) -> list:
         from rag.generation import answer_messages
 
-        return _model_writer(answer_messages, self.model)
+        return answer_messages(question, passages)
 
     def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer:
         from rag.generation import is_no_answer, lead_phrase, supporting_sentence
@@ -108,22 +120,15 @@ class QuizAnswerer:
         return replace(cite(question, checked.text + evidence, passages, mode), short_answer=phrase, form=self.form)
 
 
-class OpenAnswerer:
+class OpenAnswerer(_ModelAnswerer):
     """A few sentences from a chat model, each claim checked against the passage it cites."""
 
     form = OPEN
 
-    def __init__(self, model, focus) -> None:  # noqa: ANN001
-        self.model = model
-        self.focus = focus
-
-    def read(self, question: str, passages: Sequence[Passage]) -> list[Passage]:
-        return self.focus(question, passages)
-
-    def writer(self) -> Runnable:
+    def messages(self, question: str, passages: Sequence[Passage]) -> list:
         from rag.generation import open_answer_messages
 
-        return _model_writer(open_answer_messages, self.model)
+        return open_answer_messages(question, passages)
 
     def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer:
         from rag.generation import is_no_answer
@@ -164,12 +169,6 @@ class QuotingAnswerer:
             return replace(answer, form=self.form)
         lead = split_answer(answer.text)[0]
         return replace(answer, short_answer=short_answer(question, lead) if self.form == QUIZ else "", form=self.form)
-
-
-def _model_writer(messages, model) -> Runnable:  # noqa: ANN001
-    """The prompt, the model, its text. The model gets the standalone form of the question (``query``): a small
-    model answers "Where did Assad flee?" better than "Where did he flee?" plus a conversation."""
-    return RunnableLambda(lambda x: messages(x["query"], x["passages"])) | model | StrOutputParser()
 
 
 def refusal(question: str, passages: Sequence[Passage], mode: str, form: str) -> Answer:

@@ -13,12 +13,24 @@ from rag.sentences import sentences
 NOT_COVERED = "The indexed articles do not cover this question, so I cannot answer it from them."
 
 MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")  # [1], [2, 3]: citation markers
+_INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'"})
 
 
 def unmarked(text: str) -> str:
     """Article text with anything shaped like a citation marker taken out: quoted into an answer, an article's
     own "[2]" would otherwise pass for a citation of source 2."""
     return re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", MARKERS.sub("", text))).strip()
+
+
+def cited_numbers(text: str, count: int) -> list[int]:
+    """The passage numbers ``text``'s markers point at, first citation first, each once, only 1 … ``count``."""
+    numbers = [int(raw) for m in MARKERS.finditer(text) for raw in m.group(1).split(",")]
+    return [n for n in dict.fromkeys(numbers) if 1 <= n <= count]
+
+
+def quoted(sentence: str) -> str:
+    """A source sentence in quotation marks; quotes inside it become single ones, as in print."""
+    return "“" + sentence.translate(_INNER_QUOTES) + "”"
 
 
 def cite(question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer:
@@ -65,8 +77,7 @@ def split_answer(text: str) -> list[str]:
 def renumbered(answer: Answer) -> Answer:
     """The answer with its cited passages numbered 1, 2 … in the order the text first cites them, and listed first,
     so a reader's sources list always starts at [1] (a model citing only its second source wrote "[2]")."""
-    order = list(dict.fromkeys(int(raw) for m in MARKERS.finditer(answer.text) for raw in m.group(1).split(",")
-                               if 1 <= int(raw) <= len(answer.passages)))
+    order = cited_numbers(answer.text, len(answer.passages))
     if order == list(range(1, len(order) + 1)):
         return answer
     order += [n for n in range(1, len(answer.passages) + 1) if n not in order]

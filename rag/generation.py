@@ -1,4 +1,5 @@
-"""Answers written by a chat model: the grounding prompt, the short answer it leads with, and follow-up condensing.
+"""Answers written by a chat model: the prompts (quiz and open), the short answer a quiz answer leads with, the
+quoted evidence that follows it, and follow-up condensing.
 
 The system prompt is fixed, so a local model's KV cache holds it across questions; what changes (the sources and
 the question) comes after it. Article text is data, not instructions: each source sits between ``<source>`` tags
@@ -20,7 +21,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from rag.articles import Passage
-from rag.citations import MARKERS, unmarked
+from rag.citations import MARKERS, cited_numbers, quoted, unmarked
 from rag.grounding import fold
 from rag.sentences import sentences
 
@@ -74,7 +75,6 @@ _ORDERS = re.compile(
 _ROLE_LINES = re.compile(r"^[ \t#>*]*(?:system|assistant|user|developer|instructions?)[ \t*]*:.*$", re.IGNORECASE | re.MULTILINE)
 _SPECIAL_TOKENS = re.compile(r"<\|[^|<>]{0,40}\|>|\[/?INST\]|<</?SYS>>")
 BLANKED = "[text addressed to AI assistants removed]"
-_INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'"})
 _QUOTES = "\"'“”‘’"
 _MARKER = re.compile(rf"\s*{MARKERS.pattern}")  # a citation marker with the space before it
 
@@ -139,15 +139,12 @@ def supporting_sentence(answer: str, passages: Sequence[Passage]) -> str:
     if not phrase or len(_MARKER.sub("", answer).split()) > len(phrase.split()) + 2:
         return ""
     wanted = f" {fold(phrase)} "
-    for match in MARKERS.finditer(answer):
-        for number in (int(raw) for raw in match.group(1).split(",")):
-            if not 1 <= number <= len(passages):
-                continue
-            text = passages[number - 1].text
-            for start, end in sentences(text):
-                sentence = " ".join(unmarked(text[start:end]).split())
-                if wanted in f" {fold(sentence)} ":  # quotes inside the quote become single ones, as in print
-                    return f" — “{sentence.translate(_INNER_QUOTES)}” [{number}]"
+    for number in cited_numbers(answer, len(passages)):
+        text = passages[number - 1].text
+        for start, end in sentences(text):
+            sentence = " ".join(unmarked(text[start:end]).split())
+            if wanted in f" {fold(sentence)} ":
+                return f" — {quoted(sentence)} [{number}]"
     return ""
 
 

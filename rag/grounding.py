@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rag.articles import Passage
-from rag.citations import MARKERS, split_answer, unmarked
+from rag.citations import MARKERS, cited_numbers, quoted, split_answer, unmarked
 from rag.sentences import sentences
 
 _MONTHS = {"jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
@@ -66,8 +66,15 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """``fold`` of a passage, cached: one answer's claims are checked against the same few passages many times."""
+    return fold(text)
+
+
+@lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
-    return frozenset(fold(text).replace("-", " ").split()) | frozenset(fold(text).split())
+    folded = _folded(text)
+    return frozenset(folded.replace("-", " ").split()) | frozenset(folded.split())
 
 
 def _same_name(word: str, words: frozenset[str]) -> bool:
@@ -118,8 +125,8 @@ def specifics(claim: str, phrase: bool = False) -> Specifics:
                     break
                 if not follower[:1].isupper():
                     break
-    for quoted in re.findall(r"[\"“‘']([^\"“”‘’']{3,80})[\"”’']", text):
-        exact.extend(w for w in fold(quoted).split() if w not in _STOPWORDS)
+    for words_quoted in re.findall(r"[\"“‘']([^\"“”‘’']{3,80})[\"”’']", text):
+        exact.extend(w for w in fold(words_quoted).split() if w not in _STOPWORDS)
     folded = fold(text)
     phrases = re.findall(r"\b\d+(?:\.\d+)?\s(?:million|billion|trillion|thousand|hundred|percent)\b", folded)
     if phrase:  # each item of a list answer ("Rishi Sunak, Liz Truss") must be there as written
@@ -143,7 +150,7 @@ def supports(passages: Sequence[Passage], claim: Specifics) -> bool:
     if not all(w in words for w in claim.exact) or not all(_same_name(w, words) for w in claim.names):
         return False
     if claim.phrases:
-        folded = f" {fold(text)} "
+        folded = f" {_folded(text)} "
         if not all(f" {phrase} " in folded for phrase in claim.phrases):
             return False
     return all(_acts(name, verb, passages) for name, verb in claim.attributions)
@@ -185,11 +192,12 @@ def check_answer(text: str, passages: Sequence[Passage], phrase: bool = False, q
     dropped: list[str] = []
     kept = recited = 0
     for sentence in split_answer(text):
-        numbers = _cited(sentence, len(passages))
+        numbers = cited_numbers(sentence, len(passages))
         claim_text = re.sub(r"\s+([.,;:!?])", r"\1", MARKERS.sub("", sentence)).strip()
-        if fold(claim_text) in seen or not claim_text.strip(" .,;:!?-–—"):
+        key = fold(claim_text)
+        if key in seen or not claim_text.strip(" .,;:!?-–—"):
             continue  # a repeat (small models loop) or markers alone
-        seen.add(fold(claim_text))
+        seen.add(key)
         if NOT_GIVEN.search(claim_text):
             kept_parts.append(claim_text)  # "The articles do not give …": a statement about the sources, not a claim
             continue
@@ -197,7 +205,8 @@ def check_answer(text: str, passages: Sequence[Passage], phrase: bool = False, q
         claim = replace(found, exact=tuple(w for w in found.exact if w not in given),
                         names=tuple(w for w in found.names if not _same_name(w, given)))
         cited = [passages[n - 1] for n in numbers]
-        if cited and (claim.exact or claim.names or claim.attributions or found != claim) and supports(cited, claim):
+        checkable = claim.exact or claim.names or claim.attributions or claim != found  # else: word overlap decides
+        if cited and checkable and supports(cited, claim):
             kept_parts.append(_with_markers(claim_text, _needed(numbers, claim, passages)))
             kept += 1
             continue
@@ -231,11 +240,6 @@ def _with_markers(claim_text: str, numbers: Sequence[int]) -> str:
     return f"{claim_text} {markers}"
 
 
-def _cited(sentence: str, count: int) -> list[int]:
-    numbers = [int(raw) for m in MARKERS.finditer(sentence) for raw in m.group(1).split(",")]
-    return [n for n in dict.fromkeys(numbers) if 1 <= n <= count]
-
-
 def _supporting(claim_text: str, claim: Specifics, passages: Sequence[Passage]) -> int | None:
     """The passage (1-based) that supports the claim on its own, sharing most of its words; None if none does."""
     if not (claim.exact or claim.names):
@@ -252,7 +256,7 @@ def _item_sources(claim: Specifics, passages: Sequence[Passage]) -> list[int]:
     nothing when some item is in none."""
     if len(claim.phrases) < 2:
         return []
-    folded = [f" {fold(p.text)} " for p in passages]
+    folded = [f" {_folded(p.text)} " for p in passages]
     sources: list[int] = []
     for phrase in claim.phrases:
         found = next((n for n, text in enumerate(folded, start=1) if f" {phrase} " in text), None)
@@ -296,5 +300,4 @@ def not_given(question: str, passages: Sequence[Passage]) -> str:
     if best is None or best_score <= 0:
         return lead + "."
     number, sentence = best
-    quoted = sentence.replace("“", "‘").replace("”", "’").replace('"', "'")
-    return f"{lead}; the closest they report is: “{quoted}” [{number}]"
+    return f"{lead}; the closest they report is: {quoted(sentence)} [{number}]"
