@@ -138,10 +138,10 @@ def _cached_index(dataset: Dataset, settings: Settings, cache_dir: Path, progres
 
 def _load_chat_model(assistant: NewsAssistant) -> float | None:
     """Load the chat model before the first question (its load time is reported apart from answer latency)."""
-    from rag.llm import LocalChatModel, load_seconds
+    from rag.llm import LocalChatModel
 
     model = assistant.chat_model
-    return round(load_seconds(model), 2) if isinstance(model, LocalChatModel) else None
+    return round(model.load().load_seconds, 2) if isinstance(model, LocalChatModel) else None
 
 
 def _ask(assistant: NewsAssistant, question: Question, dates: str) -> QuestionResult:

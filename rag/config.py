@@ -46,7 +46,7 @@ class Settings:
     embed_precision: str = "auto"  # auto: bfloat16 where the CPU computes it natively (AMX, AVX512-BF16), else float32
     llm_model: str = DEFAULT_LLM  # a packaged model (rag.models) or a .gguf path
     llm_context: int = 4096
-    llm_threads: int = 0  # 0: every core
+    llm_threads: int = 0  # 0: one per physical core (rag.hardware.physical_cores)
     max_tokens: int = 32  # the model writes a short phrase and its [n]; the evidence is quoted, not generated
     llm_passages: int = 4  # the best of the top_k passages that a chat model reads, after focusing (rag.focus)
     passage_words: int = 80  # words kept of each of them, around its best sentence

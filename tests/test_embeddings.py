@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.embeddings import NewsEmbeddings, native_bfloat16, resolve_precision
+from rag.embeddings import NewsEmbeddings, resolve_precision
+from rag.hardware import native_bfloat16
 from rag.errors import ModelError
 
 TEXTS = ["Clashes erupted in Aleppo on Tuesday.", "Bus fares will fall by ten percent from next spring.",
