@@ -71,6 +71,8 @@ class Answerer(Protocol):
 
     def writer(self) -> Runnable: ...
 
+    def prime(self) -> None: ...
+
     def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer: ...
 
 
@@ -91,6 +93,11 @@ class _ModelAnswerer:
 
     def messages(self, question: str, passages: Sequence[Passage]) -> list:
         raise NotImplementedError
+
+    def prime(self) -> None:
+        """Have a local model read this answerer's fixed instructions now (``LocalChatModel.prime``)."""
+        if hasattr(self.model, "prime"):
+            self.model.prime(self.messages("", []))
 
 
 class QuizAnswerer(_ModelAnswerer):
@@ -160,6 +167,9 @@ class QuotingAnswerer:
 
     def writer(self) -> Runnable:
         return RunnableLambda(lambda x: self.quote(x["question"], x["passages"]))
+
+    def prime(self) -> None:
+        """Nothing to read ahead: quoting has no instructions."""
 
     def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer:
         from rag.short_answer import short_answer

@@ -24,6 +24,7 @@ EXAMPLES = """examples:
   newsrag remove feeds/old.jsonl              remove the articles read from a file (or an id, a URL)
   newsrag ask "Where did the clashes erupt?"
   newsrag ask --json --since 2024-01-01 "What happened in Aleppo?"
+  newsrag chat                                a conversation: follow-ups, /sources, /new, /quit
   newsrag stats
   newsrag ui                                  chat in the browser at http://127.0.0.1:7860
   newsrag eval --dataset eval/gold/seeds      score answers against a gold Q&A set
@@ -57,22 +58,30 @@ def build_parser() -> argparse.ArgumentParser:
                                              "from. Nothing is removed if any target matches no article.")
     remove.add_argument("targets", nargs="+", metavar="TARGET", help="article id, URL, file or folder")
 
-    ask = commands.add_parser("ask", parents=[common], help="answer a question with cited sources",
+    answering = argparse.ArgumentParser(add_help=False)
+    answering.add_argument("-k", "--top-k", type=int, help="passages to retrieve (default 5)")
+    answering.add_argument("-m", "--mode", choices=ANSWER_MODES,
+                           help="who writes the answer: local (a chat model on this machine, the default), extractive "
+                                "(quoted sentences, no model) or openai (an OpenAI-compatible API)")
+    answering.add_argument("--source", action="append", default=[], metavar="NAME",
+                           help="only articles from this source (repeatable)")
+    answering.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only articles published on or after")
+    answering.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="only articles published on or before")
+    answering.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                           help="answer as of that day: ignore later articles and prefer those published shortly before")
+    answering.add_argument("--around", type=_date, metavar="YYYY-MM-DD",
+                           help="prefer articles published near that day (nothing is ignored)")
+
+    ask = commands.add_parser("ask", parents=[common, answering], help="answer a question with cited sources",
                               description="Answer a question from the indexed articles, citing them as [n].")
     ask.add_argument("question", help="the question, in quotes")
-    ask.add_argument("-k", "--top-k", type=int, help="passages to retrieve (default 5)")
-    ask.add_argument("-m", "--mode", choices=ANSWER_MODES,
-                     help="who writes the answer: local (a chat model on this machine, the default), extractive "
-                          "(quoted sentences, no model) or openai (an OpenAI-compatible API)")
-    ask.add_argument("--source", action="append", default=[], metavar="NAME",
-                     help="only articles from this source (repeatable)")
-    ask.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only articles published on or after")
-    ask.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="only articles published on or before")
-    ask.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
-                     help="answer as of that day: ignore later articles and prefer those published shortly before")
-    ask.add_argument("--around", type=_date, metavar="YYYY-MM-DD",
-                     help="prefer articles published near that day (nothing is ignored)")
     ask.add_argument("--json", action="store_true", help="print the answer, citations and passages as JSON")
+
+    commands.add_parser("chat", parents=[common, answering], help="a conversation in the terminal, with follow-ups",
+                        description="Ask question after question; follow-ups ('Where did he go?') are read with the "
+                                    "last turns. The models load once, while you type the first question. "
+                                    "/sources shows the last answer's sources in full, /new starts a new "
+                                    "conversation, /quit (or Ctrl+D) leaves.")
 
     stats = commands.add_parser("stats", parents=[common], help="show what the index holds")
     stats.add_argument("--json", action="store_true", help="print as JSON")
@@ -151,35 +160,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.assistant import Retrieved
-
     assistant = _assistant(args, top_k=args.top_k, mode=args.mode)
-    filters = Filters(tuple(args.source), args.since, args.until, args.as_of, args.around)
     if args.json:
-        print(_to_json(_answer_dict(assistant.ask(args.question, filters=filters))))
+        print(_to_json(_answer_dict(assistant.ask(args.question, filters=_filters(args)))))
         return 0
-    streamed = ""
-    answer = None
-    for event in assistant.stream(args.question, filters=filters):
-        if isinstance(event, str):
-            streamed += event
-            print(event, end="", flush=True)
-        elif isinstance(event, Answer):
-            answer = event
-        elif isinstance(event, Retrieved):
-            pass
-    assert answer is not None
-    if answer.text != streamed.strip():  # the check dropped or re-cited a claim, or renumbered the sources
-        print("\n\nChecked against the sources:\n" + answer.text, end="")
-    print()
-    if answer.citations:
-        print("\nSources:")
-        for c in answer.citations:
-            meta = ", ".join(x for x in (c.source, c.published_at.isoformat() if c.published_at else "") if x)
-            print(f"  [{c.number}] {c.title}" + (f" — {meta}" if meta else ""))
-            if c.url or c.passage.origin:
-                print(f"      {c.url or c.passage.origin}")
+    from rag.terminal import print_answer
+
+    assistant.warm_up(instructions=False, background=True)  # the chat model loads while the embedder does
+    print_answer(assistant, args.question, filters=_filters(args))
     return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from rag.terminal import Chat
+
+    return Chat(_assistant(args, top_k=args.top_k, mode=args.mode), _filters(args)).run()
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(tuple(args.source), args.since, args.until, args.as_of, args.around)
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -230,7 +229,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "remove": cmd_remove, "ask": cmd_ask, "stats": cmd_stats, "ui": cmd_ui, "eval": cmd_eval}
+COMMANDS = {"ingest": cmd_ingest, "remove": cmd_remove, "ask": cmd_ask, "chat": cmd_chat, "stats": cmd_stats,
+            "ui": cmd_ui, "eval": cmd_eval}
 
 
 def _answer_dict(answer: Answer) -> dict[str, Any]:

@@ -148,13 +148,18 @@ def supporting_sentence(answer: str, passages: Sequence[Passage]) -> str:
     return ""
 
 
+def condense_messages(question: str, history: Sequence[dict[str, str]]) -> list[Any]:
+    """The follow-up rewrite's prompt: the fixed instructions, the last few turns, the follow-up."""
+    turns = [m for m in history if m.get("role") in ("user", "assistant") and m.get("content")][-4:]
+    conversation = "\n".join(f"{m['role']}: {' '.join(_MARKER.sub('', m['content']).split())[:300]}" for m in turns)
+    return [SystemMessage(CONDENSE_PROMPT),
+            HumanMessage(f"Conversation:\n{conversation}\nFollow-up question: {question}\nStandalone question:")]
+
+
 def condense_question(model: BaseChatModel, question: str, history: Sequence[dict[str, str]]) -> str | None:
     """A follow-up made standalone ("Where did he flee?" -> "Where did Assad flee?") from the last few turns, or
     None when the model's reply is not a plausible question (small models sometimes answer instead)."""
-    turns = [m for m in history if m.get("role") in ("user", "assistant") and m.get("content")][-4:]
-    conversation = "\n".join(f"{m['role']}: {' '.join(_MARKER.sub('', m['content']).split())[:300]}" for m in turns)
-    reply = model.invoke([SystemMessage(CONDENSE_PROMPT), HumanMessage(
-        f"Conversation:\n{conversation}\nFollow-up question: {question}\nStandalone question:")])
+    reply = model.invoke(condense_messages(question, history))
     rewritten = " ".join(str(reply.content).split()).strip('"')
     rewritten = re.sub(r"^standalone question:\s*", "", rewritten, flags=re.IGNORECASE)
     return rewritten if rewritten.endswith("?") and 3 <= len(rewritten) <= 2 * len(question) + 150 else None

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import pytest
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
 
 from rag import Answer, InputError, NewsAssistant, Retrieved, StoreError
 
@@ -39,6 +43,48 @@ def test_stream_yields_sources_then_text_then_the_checked_answer(seeded):
     assert isinstance(events[-1], Answer)
     streamed = "".join(e for e in events if isinstance(e, str))
     assert "Russia" in streamed and events[-1].text == streamed.strip()
+
+
+class HandshakeModel(BaseChatModel):
+    """Writes its first words, then waits until the reader has them before writing the rest: if anything between the
+    model and the reader buffered the answer, the reader would get nothing until the model had finished."""
+
+    reader_had_them: threading.Event
+    waited: list[bool]
+
+    @property
+    def _llm_type(self) -> str:
+        return "handshake"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        raise AssertionError("the answer must be streamed")
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        yield ChatGenerationChunk(message=AIMessageChunk(content="Nayrab refugee camp"))
+        self.waited.append(self.reader_had_them.wait(timeout=30))
+        yield ChatGenerationChunk(message=AIMessageChunk(content=" [1]"))
+
+
+def test_the_first_words_reach_the_reader_while_the_model_is_still_writing(seeded):
+    model = HandshakeModel(reader_had_them=threading.Event(), waited=[])
+    assistant = seeded.with_settings(mode="local")
+    assistant.__dict__["chat_model"] = assistant.__dict__["_open_chat_model"] = model  # the LLM is not the subject
+    events = []
+    for event in assistant.stream("Where did the clashes erupt?"):
+        events.append(event)
+        if isinstance(event, str):
+            model.reader_had_them.set()
+    assert model.waited == [True]  # the reader had the first words before the model wrote the rest
+    assert events[1] == "Nayrab refugee camp" and "Nayrab refugee camp [1]" in events[-1].text
+
+
+def test_a_one_shot_extractive_ask_loads_no_chat_model_or_front_end(seeded):
+    code = ("import sys; from rag.cli import main; main(['ask', '-m', 'extractive', '--index', sys.argv[1], "
+            "'Where did the clashes erupt?']); "
+            "print(sorted({'rag.llm', 'xllamacpp', 'gradio', 'matplotlib', 'ui', 'eval'} & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code, str(seeded.settings.index_dir)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert "Nayrab refugee camp" in result.stdout and result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_follow_up_uses_the_conversation(seeded):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -49,6 +50,29 @@ def test_ingest_ask_stats_and_reingest(capsys, tmp_path):
 
     code, out, _ = run(capsys, "stats", "--index", index, "--json")
     assert json.loads(out)["articles"] == 1
+
+
+def test_chat_answers_question_after_question_until_quit(capsys, tmp_path, monkeypatch):
+    index = str(tmp_path / "index")
+    assert run(capsys, "ingest", "--index", index, str(SEEDS))[0] == 0
+    typed = ["Where did the clashes erupt?", "/sources", "/nope", "Who seized Deir ez-Zor?", "/new", "/sources",
+             "/quit", "Where did Assad flee to?"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(typed) + "\n"))
+    code, out, err = run(capsys, "chat", "--index", index)
+    assert code == 0 and not err
+    assert out.startswith("newsrag chat: 1 articles in")
+    assert "Nayrab refugee camp" in out and "Syrian Democratic Forces" in out
+    assert out.count("Clashes Erupt in Aleppo") == 3  # in each answer's sources, and the /sources listing
+    assert any(line.startswith("    ") and "Nayrab" in line for line in out.splitlines())  # /sources: the passage
+    assert "unknown command /nope" in out
+    assert out.rstrip().endswith("No sources yet: ask a question first.")  # /new forgot them; nothing after /quit
+    assert "Russia" not in out.split("Who seized", 1)[0]
+
+
+def test_chat_without_an_index_is_one_error_line(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Where did the clashes erupt?\n"))
+    code, out, err = run(capsys, "chat", "--index", str(tmp_path / "none"))
+    assert code == 1 and err.startswith("newsrag: error: no index at") and not out
 
 
 def test_prune_and_remove(capsys, tmp_path):

@@ -7,12 +7,15 @@ give the model orders; and a follow-up made standalone.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from rag import Answer, NewsAssistant, Retrieved
 from rag.config import Settings
 from rag.errors import ConfigError, ModelError
 from rag.llm import LocalChatModel, chat_model
+from rag.terminal import Chat
 
 from conftest import SEEDS
 from test_answerers import AWARD, TRAM
@@ -136,14 +139,28 @@ def test_a_quiz_answer_in_another_quote_style_keeps_its_evidence(local):
     assert "seized the city of Deir ez-Zor" in answer.text and answer.text.count("“") == 1
 
 
-def test_short_questions_and_follow_ups_about_rare_names_are_answered(local):
-    assert "00:30" in local.ask("When does the N7 run?").text
-    first = local.ask("Who won the Crystal Heron award?")
-    assert "Ilse Varga" in first.short_answer
-    history = [{"role": "user", "content": "Who won the Crystal Heron award?"},
-               {"role": "assistant", "content": first.text}]
-    follow_up = local.ask("What did she make?", history=history)
-    assert not follow_up.refused and "Salt Roads" in follow_up.text
+def test_a_terminal_chat_answers_short_questions_and_follow_ups_about_rare_names(local):
+    """``newsrag chat``'s loop with the real model: the models warm up in the background, a follow-up is read with
+    the previous turn, ``/new`` forgets it, ``/sources`` shows the passages, ``/quit`` ends."""
+    lines = ["When does the N7 run?", "/new", "Who won the Crystal Heron award?", "What did she make?", "/sources",
+             "/quit", "Where did Assad flee to?"]
+    out, starts = io.StringIO(), []
+
+    def typed():  # each line, noting where the output in reply to it starts
+        for line in lines:
+            starts.append(len(out.getvalue()))
+            yield line
+
+    chat = Chat(local, out=out)
+    assert chat.run(typed()) == 0
+    text = out.getvalue()
+    replies = dict(zip(lines, (text[a:b] for a, b in zip(starts, [*starts[1:], len(text)]))))
+    assert "00:30" in replies["When does the N7 run?"]
+    assert "Ilse Varga" in replies["Who won the Crystal Heron award?"]
+    assert "Salt Roads" in replies["What did she make?"] and "do not" not in replies["What did she make?"]
+    assert "Salt Roads" in replies["/sources"] and "Lakeside festival" in replies["/sources"]  # passage and title
+    assert replies["/quit"] == "" and "Where did Assad flee to?" not in replies  # nothing after /quit is read
+    assert [m["role"] for m in chat.history] == ["user", "assistant"] * 2  # the N7 turn went with /new
 
 
 def test_provider_is_chosen_by_configuration(tmp_path, monkeypatch):

@@ -264,6 +264,7 @@ def launch(assistant: NewsAssistant, host: str = "127.0.0.1", port: int | None =
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
         print(f"newsrag: warning: serving on {host} without a login: anyone who can reach this address can use "
               "the assistant and add files (set NEWSRAG_UI_AUTH=user:password or --auth)", flush=True)
+    assistant.warm_up(background=True)  # models load, and read their instructions, before the first question
     app = build_app(assistant)
     app.queue(max_size=64, default_concurrency_limit=CONCURRENT_ANSWERS)
     app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, css=CSS,

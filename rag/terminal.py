@@ -1,0 +1,144 @@
+"""Answers in a terminal: streamed as the model writes them, then the sources; and ``newsrag chat``, a resident
+conversation that loads the models once and keeps the follow-up context (as ``llm chat`` does).
+
+>>> Chat(NewsAssistant(index_dir="index")).run()      # reads questions from stdin until /quit or end of input
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterable
+from typing import TextIO
+
+from rag.articles import Answer, Citation, Filters
+from rag.assistant import Message, NewsAssistant
+from rag.errors import NewsragError
+
+COMMANDS_HELP = "/sources: the last answer's sources in full · /new: a new conversation · /quit: leave"
+HISTORY_TURNS = 4  # question-answer pairs kept for follow-ups (the rewrite reads the last two)
+
+
+def print_answer(assistant: NewsAssistant, question: str, history: list[Message] | None = None,
+                 filters: Filters | None = None, out: TextIO | None = None) -> Answer:
+    """Stream the answer to ``out`` as it is written, then the checked text if checking changed it, then a short
+    list of the sources."""
+    out = out or sys.stdout
+    streamed = ""
+    answer = None
+    for event in assistant.stream(question, history=history, filters=filters):
+        if isinstance(event, str):
+            streamed += event
+            print(event, end="", file=out, flush=True)
+        elif isinstance(event, Answer):
+            answer = event
+    assert answer is not None  # stream always ends with an Answer
+    if answer.text != streamed.strip():  # the check dropped or re-cited a claim, or renumbered the sources
+        print("\n\nChecked against the sources:\n" + answer.text, end="", file=out)
+    print(file=out)
+    if answer.citations:
+        print("\nSources:", file=out)
+        for citation in answer.citations:
+            print(f"  [{citation.number}] {_heading(citation)}", file=out)
+            if citation.url or citation.passage.origin:
+                print(f"      {citation.url or citation.passage.origin}", file=out)
+    return answer
+
+
+def print_sources(answer: Answer | None, out: TextIO | None = None) -> None:
+    """Each source of ``answer`` with the passage the answer was written from."""
+    out = out or sys.stdout
+    if answer is None or not answer.citations:
+        print("No sources yet: ask a question first." if answer is None else "The last answer cites no source.",
+              file=out)
+        return
+    for citation in answer.citations:
+        print(f"[{citation.number}] {_heading(citation)}", file=out)
+        if citation.url or citation.passage.origin:
+            print(f"    {citation.url or citation.passage.origin}", file=out)
+        print(textwrap.fill(" ".join(citation.passage.text.split()), width=100, initial_indent="    ",
+                            subsequent_indent="    "), file=out)
+        print(file=out)
+
+
+def _heading(citation: Citation) -> str:
+    meta = ", ".join(x for x in (citation.source, citation.published_at.isoformat() if citation.published_at else "")
+                     if x)
+    return citation.title + (f" — {meta}" if meta else "")
+
+
+class Chat:
+    """A conversation in the terminal. The models load in the background while the first question is typed; each
+    answer streams; a follow-up ("Where did he go?") is read with the last few turns."""
+
+    def __init__(self, assistant: NewsAssistant, filters: Filters | None = None, out: TextIO | None = None) -> None:
+        self.assistant = assistant
+        self.filters = filters
+        self.out = out or sys.stdout
+        self.history: list[Message] = []
+        self.last: Answer | None = None
+
+    def run(self, lines: Iterable[str] | None = None) -> int:
+        """Answer each line until ``/quit`` or the end of input; ``lines`` defaults to what is typed (with line
+        editing where the platform has ``readline``). Returns the exit status."""
+        stats = self.assistant.stats()  # no index: an error now, before the first question
+        self.assistant.warm_up(background=True)
+        print(f"newsrag chat: {stats.articles} articles in {stats.path}, answers by {self.assistant.settings.mode} "
+              f"mode.\n{COMMANDS_HELP}", file=self.out, flush=True)
+        if self.assistant.settings.mode == "local":
+            from rag.llm import speed_note
+
+            if note := speed_note():
+                print(f"note: {note}", file=self.out, flush=True)
+        for line in lines if lines is not None else _typed():
+            if not self.handle(line.strip()):
+                break
+        return 0
+
+    def handle(self, line: str) -> bool:
+        """Act on one line; False when the conversation should end."""
+        if not line:
+            return True
+        if line.startswith("/"):
+            return self._command(line)
+        try:
+            self.last = print_answer(self.assistant, line, self.history, self.filters, self.out)
+        except NewsragError as exc:
+            print(f"newsrag: error: {exc}", file=self.out)
+            return True
+        except KeyboardInterrupt:  # Ctrl+C stops this answer, not the conversation
+            print("\n(stopped)", file=self.out)
+            return True
+        self.history = [*self.history, {"role": "user", "content": line},
+                        {"role": "assistant", "content": self.last.text}][-2 * HISTORY_TURNS:]
+        print(file=self.out, flush=True)
+        return True
+
+    def _command(self, line: str) -> bool:
+        command = line.split()[0].lower()
+        if command in ("/quit", "/exit", "/q"):
+            return False
+        if command == "/new":
+            self.history, self.last = [], None
+            print("New conversation: follow-ups no longer refer to earlier questions.", file=self.out)
+        elif command == "/sources":
+            print_sources(self.last, self.out)
+        elif command == "/help":
+            print(COMMANDS_HELP, file=self.out)
+        else:
+            print(f"unknown command {command}: {COMMANDS_HELP}", file=self.out)
+        return True
+
+
+def _typed() -> Iterable[str]:
+    """Lines typed at a ``> `` prompt until end of input (Ctrl+D) or Ctrl+C at the prompt."""
+    try:
+        import readline  # noqa: F401 - line editing and history for input()
+    except ImportError:  # Windows
+        pass
+    while True:
+        try:
+            yield input("> " if sys.stdin.isatty() else "")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
