@@ -1,14 +1,14 @@
-"""Benchmark a local chat model: load time, prompt tokens/s, generated tokens/s, first-token time for a prompt of a
-given size. Figures come from llama.cpp's own timings. Run: ``python -m eval.bench_llm [MODEL] [--prompt-tokens N]``.
+"""Benchmark a local chat model as newsrag loads it (``LocalChatModel``: its slots, context and threads): load time,
+prompt tokens/s, generated tokens/s, first-token time for a prompt of a given size. Figures come from llama.cpp's
+own timings. Run: ``python -m eval.bench_llm [MODEL] [--prompt-tokens N]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import time
 
+from rag.hardware import llama_build_features, physical_cores
 from rag.models import DEFAULT_LLM, gguf_path
 
 FILLER = ("The council met on Monday to discuss the new budget for public transport and road repairs in the "
@@ -20,18 +20,17 @@ def main() -> None:
     parser.add_argument("model", nargs="?", default=DEFAULT_LLM, help="packaged model name or GGUF path")
     parser.add_argument("--prompt-tokens", type=int, default=500, help="approximate uncached prompt size")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--threads", type=int, default=physical_cores(), help="default: the physical cores")
     args = parser.parse_args()
 
     import xllamacpp
 
-    params = xllamacpp.CommonParams()
-    params.model.path = str(gguf_path(args.model))
-    params.n_ctx, params.n_parallel, params.verbosity = 4096, 1, -1
-    params.cpuparams.n_threads = params.cpuparams_batch.n_threads = args.threads
-    started = time.perf_counter()
-    server = xllamacpp.Server(params)
-    print(f"model {args.model}: loaded in {time.perf_counter() - started:.2f} s on {args.threads} threads")
+    from rag.llm import LocalChatModel
+
+    model = LocalChatModel(model_path=str(gguf_path(args.model)), threads=args.threads)
+    server = model.load()._server  # the llama.cpp server newsrag answers with: its slots, context and threads
+    print(f"model {args.model}: loaded in {model.load().load_seconds:.2f} s on {args.threads} threads; llama.cpp "
+          f"built with {', '.join(sorted(llama_build_features(xllamacpp.get_system_info()))) or 'AVX2 at most'}")
 
     prompt_rates, generation_rates, first_token = [], [], []
     for run in range(args.runs):
