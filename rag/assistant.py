@@ -142,7 +142,7 @@ class NewsAssistant:
         from rag.chain import build_chain
 
         retriever = self.retriever(k=self.settings.top_k * (2 if answerer.form == OPEN else 1))
-        return build_chain(lambda x: answerer.read(x["query"], retriever.passages(x["query"], x["filters"])),
+        return build_chain(lambda x: answerer.read(x["query"], retriever.passages(x["search"], x["filters"])),
                            answerer.writer())
 
     def ingest(self, paths: Iterable[str | Path], progress: bool | None = None,
@@ -200,7 +200,11 @@ class NewsAssistant:
         if as_of or around:
             base = filters or Filters()
             filters = replace(base, as_of=as_of or base.as_of, around=around or base.around)
-        inputs = {"question": question, "query": self.standalone_question(question, history), "filters": filters}
+        query = self.standalone_question(question, history)
+        # A follow-up that names its subject is asked as it is, and searched for with the previous question beside it,
+        # so the topic of the conversation still counts ("What did the army command announce?" after Aleppo).
+        search = standalone_query(question, history) if history and query == question else query
+        inputs = {"question": question, "query": query, "search": search, "filters": filters}
         answerer = self.answerer(inputs["query"])
         passages: list[Passage] = []
         text = ""
@@ -248,12 +252,16 @@ class NewsAssistant:
         return None
 
     def standalone_question(self, question: str, history: Sequence[Message] | None) -> str:
-        """The question to retrieve with: a follow-up rewritten to stand alone by the chat model when there is one
-        and its rewrite is a question, else joined to the previous question (enough for the embedder to find the
-        same topic)."""
+        """The question to retrieve with: a follow-up that points back at the conversation ("Where did he go?")
+        rewritten to stand alone by the chat model when there is one and its rewrite is a question, else joined to
+        the previous question (enough for the embedder to find the same topic). A follow-up that names its
+        subject is used as it is."""
         if not history:
             return question
-        from rag.generation import condense_question
+        from rag.generation import condense_question, needs_context
+
+        if not needs_context(question):
+            return question
 
         rewritten = condense_question(self.chat_model, question, history) if self.chat_model is not None else None
         return rewritten or standalone_query(question, history)
