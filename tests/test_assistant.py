@@ -96,6 +96,15 @@ def test_follow_up_uses_the_conversation(seeded):
     assert not follow_up.refused and "Russia" in follow_up.text
 
 
+def test_a_follow_up_that_names_its_subject_is_asked_as_it_is(seeded):
+    history = [{"role": "user", "content": "What happened in Aleppo?"},
+               {"role": "assistant", "content": "Clashes erupted near the Nayrab refugee camp [1]."}]
+    assert seeded.standalone_question("Who seized Deir ez-Zor?", history) == "Who seized Deir ez-Zor?"
+    assert seeded.standalone_question("Where did he go?", history) == "What happened in Aleppo? Where did he go?"
+    answer = seeded.ask("Who seized Deir ez-Zor?", history=history)
+    assert "Syrian Democratic Forces" in answer.text
+
+
 def test_bad_questions_and_empty_index(seeded, make_assistant):
     with pytest.raises(InputError, match="empty"):
         seeded.ask("   ")
