@@ -27,6 +27,15 @@ EVERY = 25
 WARM_UP = 50
 
 
+def memory(kind: str) -> float:
+    """One line of /proc/self/status in MB: RssAnon is the heap (what leaks), RssFile pages of mapped files (the
+    model, the index: bounded by their size, and given back when memory is short)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{kind}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", default=str(ROOT.parent / "shared" / "benchmarks" / "rtqa-2022-dev"))
@@ -56,7 +65,8 @@ def main() -> None:
         if n % EVERY == 0:
             rss[n] = rss_mb()
             window = seconds[-EVERY:]
-            print(f"question {n:>4}: RSS {rss[n]:,.0f} MB; last {EVERY} answers p50 {statistics.median(window):.1f} s, "
+            anon, files = (memory(kind) for kind in ("RssAnon", "RssFile"))
+            print(f"question {n:>4}: RSS {rss[n]:,.0f} MB (heap {anon:,.0f}, files {files:,.0f}); last {EVERY} answers p50 {statistics.median(window):.1f} s, "
                   f"max {max(window):.1f} s", flush=True)
     if WARM_UP in rss and len(rss) > WARM_UP // EVERY:
         last = max(rss)
