@@ -225,7 +225,7 @@ class NewsAssistant:
 
     def warm_up(self, instructions: bool = True, background: bool = False) -> threading.Thread | None:
         """Load the embedder and the chat model now, and with ``instructions`` have a local chat model read its fixed
-        instructions (about 300 tokens for each form of answer and for the follow-up rewrite), so that the first
+        instructions (about 140 tokens for each form of answer and for the follow-up rewrite), so that the first
         question waits for neither. ``background`` does it in a thread, while the user types (the chat, the UI)
         or while the caller loads something else; a failure there is left for the question to report.
         Measured on 2 cores: a one-shot ``ask`` gains ~1 s by loading the chat model beside the embedder, and loses
