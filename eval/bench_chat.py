@@ -1,4 +1,4 @@
-"""A scripted conversation through ``newsrag chat``'s own loop (``rag.terminal.Chat``): how long the first answer
+"""A scripted conversation through ``newsrag chat``'s own loop (``cli.terminal.Chat``): how long the first answer
 and the follow-ups take once the models are loaded, as a user of the resident chat sees it.
 
     python -m eval.bench_chat                        # the conversation below, over ./index (e.g. newsrag ingest seeds/)
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rag.assistant import NewsAssistant
 from rag.config import ANSWER_MODES, Settings
-from rag.terminal import Chat
+from cli.terminal import Chat
 
 TURNS = ("What happened in Aleppo?", "Who was fighting there?", "Where did Assad flee to?", "Why did he go there?",
          "Who seized Deir ez-Zor?", "When did the opposition take Damascus?", "/new", "Where did the clashes erupt?",

@@ -79,7 +79,7 @@ def test_the_first_words_reach_the_reader_while_the_model_is_still_writing(seede
 
 
 def test_a_one_shot_extractive_ask_loads_no_chat_model_or_front_end(seeded):
-    code = ("import sys; from rag.cli import main; main(['ask', '-m', 'extractive', '--index', sys.argv[1], "
+    code = ("import sys; from cli.main import main; main(['ask', '-m', 'extractive', '--index', sys.argv[1], "
             "'Where did the clashes erupt?']); "
             "print(sorted({'rag.llm', 'xllamacpp', 'gradio', 'matplotlib', 'ui', 'eval'} & set(sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code, str(seeded.settings.index_dir)], cwd=ROOT,

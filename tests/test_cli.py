@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from rag.cli import main
+from cli.main import main
 
 from conftest import ROOT, SEEDS
 

@@ -11,7 +11,7 @@ from eval.dataset import Question, load_dataset
 from eval.harness import QuestionResult, run_eval, summarize
 from eval.scoring import fact_stated, mean
 from rag.articles import Answer, Citation, Passage
-from rag.cli import main
+from cli.main import main
 from rag.errors import InputError
 
 from conftest import ROOT

@@ -15,7 +15,7 @@ from rag import Answer, NewsAssistant, Retrieved
 from rag.config import Settings
 from rag.errors import ConfigError, ModelError
 from rag.llm import LocalChatModel, chat_model
-from rag.terminal import Chat
+from cli.terminal import Chat
 
 from conftest import SEEDS
 from test_answerers import AWARD, TRAM

@@ -2,6 +2,6 @@
 
 import sys
 
-from rag.cli import main
+from cli.main import main
 
 sys.exit(main(["ui", *sys.argv[1:]]))

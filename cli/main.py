@@ -164,7 +164,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(_to_json(_answer_dict(assistant.ask(args.question, filters=_filters(args)))))
         return 0
-    from rag.terminal import print_answer
+    from cli.terminal import print_answer
 
     assistant.warm_up(instructions=False, background=True)  # the chat model loads while the embedder does
     print_answer(assistant, args.question, filters=_filters(args))
@@ -172,7 +172,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from rag.terminal import Chat
+    from cli.terminal import Chat
 
     return Chat(_assistant(args, top_k=args.top_k, mode=args.mode), _filters(args)).run()
 
