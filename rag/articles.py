@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 
 def _digest(text: str) -> str:
@@ -26,7 +27,9 @@ class Article:
     @property
     def id(self) -> str:
         """Stable id: from the URL when there is one (so an edited article keeps its id), else from the content."""
-        return _digest("url:" + self.url.strip()) if self.url.strip() else _digest("content:" + self.title + "\n" + self.text)
+        if self.url.strip():
+            return _digest("url:" + self.url.strip())
+        return _digest("content:" + self.title + "\n" + self.text)
 
     @property
     def content_hash(self) -> str:
@@ -136,7 +139,8 @@ class IngestReport:
     articles_unchanged: int = 0
     chunks_added: int = 0
     chunks_removed: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole run
+    model_seconds: float = 0.0  # of which loading the embedding model (on the first new chunk)
     articles_removed: int = 0  # by --prune
     chunks_repaired: int = 0  # stray chunks an interrupted earlier write left, removed first
     problems: tuple[LoadProblem, ...] = field(default_factory=tuple)
@@ -147,7 +151,9 @@ class IngestReport:
 
     @property
     def chunks_per_second(self) -> float:
-        return self.chunks_added / self.seconds if self.seconds > 0 else 0.0
+        """Indexing speed: new chunks over the run's time without loading the model (a one-off per process)."""
+        working = self.seconds - self.model_seconds
+        return self.chunks_added / working if working > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -169,20 +175,29 @@ class Filters:
     def preferred_day(self) -> date | None:
         return self.around or self.as_of
 
-    def to_chroma_where(self) -> dict | None:
-        clauses: list[dict] = []
+    def conditions(self) -> tuple[Condition, ...]:
+        """The rules a chunk must pass, in no store's syntax: each index translates them (``rag.store`` into
+        Chroma's ``where``, ``rag.keywords`` into SQL), so both sides of a hybrid search filter alike."""
+        rules: list[Condition] = []
         if self.sources:
-            clauses.append({"source": {"$in": list(self.sources)}})
+            rules.append(Condition("source", "in", tuple(self.sources)))
         if self.date_from:
-            clauses.append({"published_day": {"$gte": day_number(self.date_from)}})
+            rules.append(Condition("day", ">=", day_number(self.date_from)))
         if self.date_to:
-            clauses.append({"published_day": {"$lte": day_number(self.date_to)}})
-            clauses.append({"published_day": {"$gt": 0}})
+            rules += [Condition("day", ">", 0), Condition("day", "<=", day_number(self.date_to))]  # undated fail
         if self.as_of:
-            clauses.append({"published_day": {"$lte": day_number(self.as_of)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+            rules.append(Condition("day", "<=", day_number(self.as_of)))
+        return tuple(rules)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One filter rule: ``field op value``. ``field`` is ``source`` (the outlet) or ``day`` (``day_number`` of the
+    publication date, 0 when undated); ``op`` is ``in`` (a tuple of values), ``>=``, ``<=`` or ``>``."""
+
+    field: Literal["source", "day"]
+    op: Literal["in", ">=", "<=", ">"]
+    value: int | tuple[str, ...]
 
 
 def day_number(day: date | None) -> int:

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.articles import Filters, day_number
+from rag.articles import Filters
 
 FILE = "keywords.sqlite3"
 LOCAL = "local"  # the state of a file every writer keeps in step (no revision to compare)
@@ -196,24 +196,20 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(t for t in _TERM.findall(query.lower()) if t not in STOPWORDS))
 
 
+_COLUMNS = {"source": "c.source", "day": "c.day"}
+
+
 def _filter_sql(filters: Filters | None) -> tuple[str, list[object]]:
-    """``filters`` as SQL over the ``chunk`` table: the same rules as ``Filters.to_chroma_where``."""
-    if filters is None:
-        return "", []
+    """``filters``' conditions as SQL over the ``chunk`` table."""
     clauses: list[str] = []
     params: list[object] = []
-    if filters.sources:
-        clauses.append(f"c.source IN ({', '.join('?' * len(filters.sources))})")
-        params.extend(filters.sources)
-    if filters.date_from:
-        clauses.append("c.day >= ?")
-        params.append(day_number(filters.date_from))
-    if filters.date_to:
-        clauses.append("c.day > 0 AND c.day <= ?")
-        params.append(day_number(filters.date_to))
-    if filters.as_of:
-        clauses.append("c.day <= ?")
-        params.append(day_number(filters.as_of))
+    for rule in filters.conditions() if filters else ():
+        if isinstance(rule.value, tuple):  # op "in"
+            clauses.append(f"{_COLUMNS[rule.field]} IN ({', '.join('?' * len(rule.value))})")
+            params.extend(rule.value)
+        else:
+            clauses.append(f"{_COLUMNS[rule.field]} {rule.op} ?")
+            params.append(rule.value)
     return "".join(f" AND {c}" for c in clauses), params
 
 

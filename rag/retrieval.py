@@ -13,35 +13,49 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from rag.articles import Filters, Passage
+from rag.config import Settings
+from rag.index import Index
 from rag.rerank import CrossEncoder, rerank
-from rag.store import NewsIndex
+
+FUSION_DEPTH = 30  # how deep the dense and keyword rankings are read before fusing
 
 
 class NewsRetriever(BaseRetriever):
-    """Dense retrieval from a ``NewsIndex``, with filters and a relevance floor.
+    """Hybrid retrieval from an ``Index``, with filters and a relevance floor. Built from ``Settings``, which hold
+    every default:
 
-    >>> docs = NewsRetriever(index=index, k=5).invoke("Where did the clashes erupt?")
-    >>> passages = [to_passage(d) for d in docs]
+    >>> retriever = NewsRetriever.from_settings(index, Settings())
+    >>> docs = retriever.invoke("Where did the clashes erupt?")
+    >>> passages = retriever.passages("Where did the clashes erupt?")
     """
 
-    index: NewsIndex
-    k: int = 5
-    min_relevance: float = 0.3
-    keywords: bool = True  # fuse BM25 with dense search
-    depth: int = 30  # how deep each ranking is read before fusing
-    reranker: CrossEncoder | None = None  # reorders the top ``rerank_depth`` fused candidates
-    rerank_depth: int = 30
-    recency_half_life: float = 14.0  # see ``Recency``; used when filters carry ``around`` or ``as_of``
-    recency_weight: float = 1.0
-    filters: Filters | None = None
+    index: Index
+    k: int
+    min_relevance: float
+    hybrid: bool  # fuse keyword (BM25) search with dense search
+    rerank_depth: int  # the reranker reorders this many of the best fused candidates
+    recency_half_life: float  # see ``Recency``; used when filters carry ``around`` or ``as_of``
+    recency_weight: float
+    reranker: CrossEncoder | None = None
+    filters: Filters | None = None  # what ``invoke`` applies (``passages`` takes them per call)
 
     model_config = {"arbitrary_types_allowed": True}
+
+    @classmethod
+    def from_settings(cls, index: Index, settings: Settings, reranker: CrossEncoder | None = None,
+                      **changes: Any) -> NewsRetriever:
+        """The retriever ``settings`` describe; ``changes`` override its fields (``k``, ``min_relevance`` …)."""
+        fields = {"index": index, "k": settings.top_k, "min_relevance": settings.min_relevance,
+                  "hybrid": settings.hybrid, "reranker": reranker, "rerank_depth": settings.rerank_depth,
+                  "recency_half_life": settings.recency_half_life, "recency_weight": settings.recency_weight}
+        return cls(**{**fields, **changes})
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [to_document(p) for p in self.passages(query, self.filters)]
@@ -49,17 +63,17 @@ class NewsRetriever(BaseRetriever):
     def passages(self, query: str, filters: Filters | None = None) -> list[Passage]:
         """The typed form of ``invoke``: relevant passages, best first."""
         pool = max(self.k, self.rerank_depth) if self.reranker else self.k  # candidates wanted before the cut
-        depth = max(self.depth, pool)
+        depth = max(FUSION_DEPTH, pool)
         day = filters.preferred_day if filters else None
-        dense = self.index.search(query, depth if self.keywords or self.reranker or day else self.k, filters)
-        keyword = self.index.keyword_search(query, depth, filters) if self.keywords and dense else []
+        dense = self.index.search(query, depth if self.hybrid or self.reranker or day else self.k, filters)
+        keyword = self.index.keyword_search(query, depth, filters) if self.hybrid and dense else []
         if not dense:
             return []
         if max(p.score for p in dense) < self.min_relevance:
             keyword = keyword or self.index.keyword_search(query, depth, filters)
             if not names_found(query, keyword):
                 return []
-        if self.keywords:
+        if self.hybrid:
             rankings = [dense, keyword]
         else:
             rankings = [[p for p in dense if p.score >= self.min_relevance] or dense]

@@ -35,6 +35,7 @@ import numpy as np
 from rag.articles import Chunk, Filters, Passage, day_number
 from rag.embeddings import NewsEmbeddings
 from rag.errors import InputError, StoreError
+from rag.index import IndexStats
 from rag.keywords import FILE as KEYWORDS_FILE
 from rag.keywords import KeywordIndex, KeywordRow, rows_from_chroma
 
@@ -44,19 +45,6 @@ _FRESH_AT: dict[str, str] = {}  # index folder -> the revision this process's Ch
 REPEAT_CACHE = 8192  # vectors of recently embedded chunk texts kept for reuse (~12 MB at 384 dimensions)
 LOCK_FILE = "write.lock"
 PAGE = 5000  # records one Chroma read asks for at most: it binds an SQL variable each, and SQLite allows 32,766
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    """What is in an index, for ``newsrag stats`` and the UI."""
-
-    articles: int
-    chunks: int
-    sources: tuple[str, ...]
-    oldest: date | None
-    newest: date | None
-    embedding_model: str
-    path: str
 
 
 @dataclass(frozen=True)
@@ -74,13 +62,11 @@ class ChromaServer:
 
 
 class NewsIndex:
-    """A Chroma store of news chunks, queried through LangChain's Chroma vector store. On disk in ``index_dir``,
-    or on ``server`` (then ``index_dir`` only caches the keyword index derived from it)."""
+    """The ``Index`` (rag/index.py) over a Chroma store of news chunks, queried through LangChain's Chroma vector
+    store. On disk in ``index_dir``, or on ``server`` (then ``index_dir`` only caches the keyword index derived
+    from it)."""
 
     def __init__(self, index_dir: str | Path, embeddings: NewsEmbeddings, server: ChromaServer | None = None) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-        from langchain_chroma import Chroma
 
         logging.getLogger("chromadb.telemetry.product.posthog").setLevel(logging.CRITICAL)
         self.path = Path(index_dir)
@@ -123,7 +109,7 @@ class NewsIndex:
             # embedding_function=None: Chroma's default one downloads a model; we always pass our own vectors.
             collection = client.get_or_create_collection(self._name, embedding_function=None, metadata=metadata)
             self._max_batch = client.get_max_batch_size()
-        except Exception as exc:  # chromadb raises many types; all mean the same to a user
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
             what = "reach the Chroma server at" if server else "open the index at"
             raise StoreError(f"cannot {what} {self.location}: {exc}") from None
         self._client, self._collection = client, collection
@@ -211,8 +197,9 @@ class NewsIndex:
         of) are added."""
         rows = [(i, m) for page in self._pages(["metadatas"]) for i, m in zip(page["ids"], page["metadatas"] or [])]
         heads = {m["article_id"]: m for _, m in rows if m.get("ordinal") == 0}
-        mixed = {m["article_id"] for _, m in rows if m["article_id"] in heads
-                 and m.get("content_hash", heads[m["article_id"]]["content_hash"]) != heads[m["article_id"]]["content_hash"]}
+        version = {a: m["content_hash"] for a, m in heads.items()}
+        mixed = {m["article_id"] for _, m in rows if m["article_id"] in version
+                 and m.get("content_hash", version[m["article_id"]]) != version[m["article_id"]]}
         stray = [i for i, m in rows if m["article_id"] not in heads or m["article_id"] in mixed
                  or int(m.get("ordinal", 0)) >= int(heads[m["article_id"]].get("chunk_count", 0))]
         heads_first = sorted(stray, key=lambda i: not i.endswith(":0"))
@@ -262,7 +249,7 @@ class NewsIndex:
                 self._upsert(bodies, counts, files or {})
                 self._delete(list(stale_ids))
                 self._upsert(heads, counts, files or {})
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
             raise StoreError(f"cannot write to the index at {self.location}: {exc}") from None
 
     def remove(self, article_ids: Sequence[str]) -> int:
@@ -275,7 +262,7 @@ class NewsIndex:
             with self._changing():
                 self._delete([f"{a}:0" for a in counts])
                 self._delete([f"{a}:{i}" for a, n in counts.items() for i in range(1, n)])
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
             raise StoreError(f"cannot remove from the index at {self.location}: {exc}") from None
         return sum(counts.values())
 
@@ -289,8 +276,8 @@ class NewsIndex:
             matches = [m["article_id"] for m in heads
                        if target in (m["article_id"], m.get("url")) or _under(m.get("file", ""), [root])]
             if not matches:
-                raise InputError(f"nothing in the index at {self.location} matches {target!r} (an article id, a URL, or "
-                                 "the file or folder an article was read from)")
+                raise InputError(f"nothing in the index at {self.location} matches {target!r} (an article id, "
+                                 "a URL, or the file or folder an article was read from)")
             found.update(dict.fromkeys(matches))
         return list(found)
 
@@ -300,13 +287,14 @@ class NewsIndex:
         of ``keep_files``. Articles indexed before files were recorded (no ``file``) are never matched."""
         roots = [Path(p).expanduser().resolve() for p in paths]
         return [m["article_id"] for m in self._heads()
-                if m.get("file") not in keep_files and m["article_id"] not in exclude and _under(m.get("file", ""), roots)]
+                if m.get("file") not in keep_files and m["article_id"] not in exclude
+                and _under(m.get("file", ""), roots)]
 
     def _heads(self) -> list[dict[str, Any]]:
         """The metadata of every article (its chunk 0)."""
         return [m for page in self._pages(["metadatas"], where={"ordinal": 0}) for m in page["metadatas"] or []]
 
-    def _pages(self, include: list[str], ids: Sequence[str] | None = None,
+    def _pages(self, include: list[Any], ids: Sequence[str] | None = None,
                where: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
         """Chroma's ``get`` a page of at most ``PAGE`` records at a time: of ``ids``, or of every chunk (that
         matches ``where``). One ``get`` of more records than SQLite's variable limit fails."""
@@ -317,13 +305,14 @@ class NewsIndex:
                 return
             offset = 0
             while True:
-                page = dict(self._collection.get(where=where, include=include, limit=PAGE, offset=offset))
+                got = self._collection.get(where=where, include=include, limit=PAGE, offset=offset)
+                page: dict[str, Any] = dict(got)
                 if page["ids"]:
                     yield page
                 if len(page["ids"]) < PAGE:
                     return
                 offset += PAGE
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
             raise StoreError(f"cannot read the index at {self.location}: {exc}") from None
 
     def _keyword_pages(self) -> Iterator[list[KeywordRow]]:
@@ -337,26 +326,27 @@ class NewsIndex:
             self._collection.delete(ids=batch)
             self.keywords.delete(batch)
 
-    def _upsert(self, rows: Sequence[tuple[Chunk, np.ndarray]], counts: dict[str, int], files: Mapping[str, str]) -> None:
+    def _upsert(self, rows: Sequence[tuple[Chunk, np.ndarray]], counts: dict[str, int],
+                files: Mapping[str, str]) -> None:
         for start in range(0, len(rows), self._max_batch):
             batch = rows[start:start + self._max_batch]
             ids, texts = [c.id for c, _ in batch], [c.text for c, _ in batch]
             metadatas = [_metadata(c, counts[c.article.id], files.get(c.article.id, "")) for c, _ in batch]
             self._collection.upsert(ids=ids, embeddings=np.asarray([v for _, v in batch], dtype=np.float32),
-                                    documents=texts, metadatas=metadatas)
+                                    documents=texts, metadatas=metadatas)  # type: ignore[arg-type]
             self.keywords.add(rows_from_chroma(ids, texts, metadatas))
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         """The ``k`` chunks most similar to ``query`` (cosine similarity as ``score``), best first."""
         self.sync()  # (an empty collection answers with no hits; counting it first reads every record)
-        where = filters.to_chroma_where() if filters else None
+        where = chroma_where(filters)
         try:
             hits = self._store.similarity_search_with_score(query, k=k, filter=where)
-        except Exception:
+        except Exception:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
             self.sync()  # another process may be writing right now: its first revision change is enough to retry
             try:
                 hits = self._store.similarity_search_with_score(query, k=k, filter=where)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
                 raise StoreError(f"cannot search the index at {self.location}: {exc}") from None
         return [_passage(doc.id or "", doc.page_content, doc.metadata, 1.0 - distance) for doc, distance in hits]
 
@@ -367,8 +357,8 @@ class NewsIndex:
         if not ids:
             return []
         try:
-            got = self._collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
-        except Exception as exc:
+            got: Any = self._collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
             raise StoreError(f"cannot read the index at {self.location}: {exc}") from None
         query_vector = np.asarray(self.embeddings.embed_query(query))
         vectors = np.asarray(got["embeddings"])
@@ -405,6 +395,19 @@ class NewsIndex:
         )
 
 
+_CHROMA_FIELDS = {"source": "source", "day": "published_day"}
+_CHROMA_OPS = {"in": "$in", ">=": "$gte", "<=": "$lte", ">": "$gt"}
+
+
+def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
+    """``filters``' conditions in Chroma's ``where`` syntax (None: no filter)."""
+    clauses = [{_CHROMA_FIELDS[r.field]: {_CHROMA_OPS[r.op]: list(r.value) if isinstance(r.value, tuple) else r.value}}
+               for r in (filters.conditions() if filters else ())]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
 def _metadata(chunk: Chunk, chunk_count: int, file: str) -> dict[str, Any]:
     article = chunk.article
     meta: dict[str, Any] = {
@@ -431,8 +434,8 @@ def _reload_chroma(client: Any) -> None:
 
     old = SharedSystemClient._identifier_to_system[client._identifier]
     system = System(old.settings)
-    system.instance(ProductTelemetryClient)
-    system.instance(ServerAPI)
+    system.instance(ProductTelemetryClient)  # type: ignore[type-abstract]  # Chroma's own start-up does the same
+    system.instance(ServerAPI)  # type: ignore[type-abstract]
     system.start()
     SharedSystemClient._identifier_to_system[client._identifier] = system
 

@@ -79,3 +79,24 @@ def test_a_search_matches_the_rarest_terms_within_its_budget(make_assistant, tmp
     monkeypatch.setattr("rag.keywords.POSTINGS_BUDGET", 2)  # "tickets" is in 1 chunk, "port" in 2
     assert [p.url for p in index.keyword_search("tickets port", 5)] == ["https://ex.com/rail"]
     assert {p.url for p in index.keyword_search("port", 5)} == {"https://ex.com/port", "https://ex.com/profile"}
+
+
+def test_dense_and_keyword_search_apply_the_same_filter_rules(make_assistant, tmp_path):
+    """Both sides of a hybrid search translate ``Filters.conditions`` (to Chroma's where, to SQL): asked for every
+    chunk, each admits exactly the same articles, whatever the filter, undated articles included."""
+    undated = {"title": "Ferry timetable", "url": "https://ex.com/ferry", "source": "Harbour News",
+               "text": "The port ferry timetable changes for the summer, the operator said."}
+    assistant, _ = build(make_assistant, tmp_path, ARTICLES + [undated])
+    everyone = "port union fares ferry Okonkwo-Brandt tickets"  # a word of every article, for the keyword side
+    cases = {
+        Filters(): {"port", "rail", "profile", "ferry"},
+        Filters(sources=("City Paper",)): {"rail", "profile"},
+        Filters(date_from=date(2024, 4, 1)): {"rail", "profile"},
+        Filters(date_to=date(2024, 5, 1)): {"port", "rail"},  # a date range leaves undated articles out
+        Filters(as_of=date(2024, 5, 1)): {"port", "rail", "ferry"},  # as of a day keeps them
+        Filters(sources=("Harbour News",), as_of=date(2024, 2, 1)): {"ferry"},
+    }
+    for filters, expected in cases.items():
+        dense = {p.url.rsplit("/", 1)[1] for p in assistant.index.search(everyone, 50, filters)}
+        keyword = {p.url.rsplit("/", 1)[1] for p in assistant.index.keyword_search(everyone, 50, filters)}
+        assert dense == keyword == expected, filters
