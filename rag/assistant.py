@@ -23,8 +23,15 @@ from rag.articles import Answer, Filters, IngestReport, LoadProblem, Passage
 from rag.config import Settings
 from rag.errors import InputError, StoreError
 
-if TYPE_CHECKING:
-    from rag.store import IndexStats
+if TYPE_CHECKING:  # heavy modules load lazily, on first use
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.runnables import Runnable
+
+    from rag.answerers import Answerer
+    from rag.embeddings import NewsEmbeddings
+    from rag.index import Index, IndexStats
+    from rag.rerank import CrossEncoder
+    from rag.retrieval import NewsRetriever
 
 Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}, the format chat UIs use
 
@@ -49,7 +56,7 @@ class NewsAssistant:
     def __init__(self, index_dir: str | Path | None = None, settings: Settings | None = None,
                  embeddings: Any = None, **overrides: Any) -> None:
         self.settings = settings or Settings.load(index_dir=index_dir, **overrides)
-        if embeddings is not None:  # an embedder of the caller's instead of settings.embedding_model (see ``embeddings``)
+        if embeddings is not None:  # the caller's embedder instead of settings.embedding_model (see ``embeddings``)
             self.__dict__["embeddings"] = embeddings
 
     def with_settings(self, **changes: Any) -> NewsAssistant:
@@ -65,16 +72,15 @@ class NewsAssistant:
         return other
 
     @cached_property
-    def embeddings(self):  # noqa: ANN201 - lazy: importing torch takes seconds
+    def embeddings(self) -> NewsEmbeddings:  # lazy: importing torch takes seconds
         """The embedder: ``settings.embedding_model``, or one passed to the constructor (a LangChain ``Embeddings``
         with a ``model_name``, which the index records; benchmarks of the store pass a cheap one)."""
         from rag.embeddings import NewsEmbeddings
 
-        return NewsEmbeddings(self.settings.embedding_model, batch_size=self.settings.embed_batch_size,
-                              precision=self.settings.embed_precision)
+        return NewsEmbeddings.from_settings(self.settings)
 
     @cached_property
-    def index(self):  # noqa: ANN201
+    def index(self) -> Index:
         from rag.store import ChromaServer, NewsIndex
 
         server = None
@@ -84,7 +90,7 @@ class NewsAssistant:
         return NewsIndex(self.settings.index_dir, self.embeddings, server)
 
     @cached_property
-    def chat_model(self):  # noqa: ANN201 - None in extractive mode
+    def chat_model(self) -> BaseChatModel | None:  # None in extractive mode
         if self.settings.mode == "extractive":
             return None
         from rag.llm import chat_model  # not imported in extractive mode: langchain's chat classes take ~1.5 s
@@ -92,7 +98,7 @@ class NewsAssistant:
         return chat_model(self.settings)
 
     @cached_property
-    def _open_chat_model(self):  # noqa: ANN201 - the same model, allowed the longer answer an open question needs
+    def _open_chat_model(self) -> BaseChatModel:  # the same model, allowed the longer answer an open question needs
         from rag.llm import chat_model
 
         return chat_model(replace(self.settings, max_tokens=self.settings.open_max_tokens))
@@ -102,29 +108,26 @@ class NewsAssistant:
         relevance floor."""
         return self.retriever(min_relevance=-1.0, k=k or self.settings.top_k).passages(query, filters)
 
-    def retriever(self, **changes: Any):  # noqa: ANN201
+    def retriever(self, **changes: Any) -> NewsRetriever:
         """The LangChain retriever these settings describe (``changes`` override its fields)."""
         from rag.retrieval import NewsRetriever
 
-        fields = {"index": self.index, "k": self.settings.top_k, "min_relevance": self.settings.min_relevance,
-                  "keywords": self.settings.hybrid, "reranker": self.reranker, "rerank_depth": self.settings.rerank_depth,
-                  "recency_half_life": self.settings.recency_half_life, "recency_weight": self.settings.recency_weight}
-        return NewsRetriever(**{**fields, **changes})
+        return NewsRetriever.from_settings(self.index, self.settings, self.reranker, **changes)
 
     @cached_property
-    def reranker(self):  # noqa: ANN201 - None unless settings.rerank
+    def reranker(self) -> CrossEncoder | None:  # None unless settings.rerank
         from rag.rerank import load_cross_encoder
 
         return load_cross_encoder(self.settings.rerank_tokens) if self.settings.rerank else None
 
-    def answerer(self, question: str):  # noqa: ANN201
+    def answerer(self, question: str) -> Answerer:
         """The answerer for this question's form (``rag.answerers.question_form``) and this assistant's mode."""
         from rag.answerers import question_form
 
         return self._answerers[question_form(question)]
 
     @cached_property
-    def _answerers(self) -> dict[str, Any]:
+    def _answerers(self) -> dict[str, Answerer]:
         from rag.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, QuotingAnswerer
 
         if self.chat_model is None:
@@ -136,7 +139,7 @@ class NewsAssistant:
                 OPEN: OpenAnswerer(self._open_chat_model,
                                    PassageFocuser(self.embeddings, s.open_passages, s.open_passage_words))}
 
-    def _chain(self, answerer: Any):  # noqa: ANN202
+    def _chain(self, answerer: Answerer) -> Runnable:
         """Retrieval, the answerer's choice of passages, then its writer: one LCEL chain per answerer."""
         from rag.answerers import OPEN
         from rag.chain import build_chain
@@ -152,7 +155,7 @@ class NewsAssistant:
         from rag.chunking import Chunker
         from rag.ingest import ingest
 
-        chunker = Chunker(self.settings.chunk_tokens, self.settings.chunk_overlap, self.settings.embedding_model)
+        chunker = Chunker.from_settings(self.settings)
         return ingest(paths, self.index, chunker, progress=progress, on_problem=on_problem, prune=prune)
 
     def remove(self, targets: Iterable[str]) -> int:
@@ -204,7 +207,7 @@ class NewsAssistant:
         # A follow-up that names its subject is asked as it is, and searched for with the previous question beside it,
         # so the topic of the conversation still counts ("What did the army command announce?" after Aleppo).
         search = standalone_query(question, history) if history and query == question else query
-        inputs = {"question": question, "query": query, "search": search, "filters": filters}
+        inputs: dict[str, Any] = {"question": question, "query": query, "search": search, "filters": filters}
         answerer = self.answerer(inputs["query"])
         passages: list[Passage] = []
         text = ""
@@ -240,14 +243,15 @@ class NewsAssistant:
             thread = threading.Thread(target=quietly, name="newsrag-warm-up", daemon=True)
             thread.start()
             return thread
-        if hasattr(self.chat_model, "load"):  # a local model; an API has nothing to load
-            self.chat_model.load()
+        model: Any = self.chat_model
+        if hasattr(model, "load"):  # a local model; an API has nothing to load
+            model.load()
             if instructions:
                 from rag.generation import condense_messages
 
                 for answerer in self._answerers.values():
                     answerer.prime()
-                self.chat_model.prime(condense_messages("", []))
+                model.prime(condense_messages("", []))
         self.embeddings.embed_query("warm-up")
         return None
 

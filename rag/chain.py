@@ -21,7 +21,8 @@ from rag.citations import NOT_COVERED
 def build_chain(retrieve: Callable[[dict[str, Any]], list[Passage]],
                 answer: Callable[[str, Sequence[Passage]], str] | Runnable) -> Runnable:
     """Compose retrieval and an answerer. ``answer`` is a plain function or a Runnable over {question, passages}."""
-    answerer = answer if isinstance(answer, Runnable) else RunnableLambda(lambda x: answer(x["question"], x["passages"]))
+    answerer = answer if isinstance(answer, Runnable) else RunnableLambda(
+        lambda x: answer(x["question"], x["passages"]))
 
     def generate(inputs: dict[str, Any]) -> str | Runnable:
         return answerer if inputs["passages"] else NOT_COVERED

@@ -5,7 +5,8 @@ limit (256 word pieces for MiniLM). Every chunk is an exact slice of the article
 at the very characters it quotes.
 
 >>> from rag.chunking import Chunker
->>> chunks = Chunker(chunk_tokens=200, chunk_overlap=40).split(article)
+>>> from rag.config import Settings
+>>> chunks = Chunker.from_settings(Settings()).split(article)
 >>> assert all(article.text[c.start:c.end] == c.text for c in chunks)
 """
 
@@ -16,6 +17,7 @@ from functools import lru_cache
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from rag.articles import Article, Chunk
+from rag.config import Settings
 from rag.embeddings import load_tokenizer
 
 # Coarse to fine: paragraphs, lines, sentence ends, clauses, words, characters.
@@ -25,7 +27,7 @@ _SEPARATORS = [r"\n\n", r"\n", r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’)])\s+",
 class Chunker:
     """Splits articles into chunks; build once, reuse for every article."""
 
-    def __init__(self, chunk_tokens: int = 200, chunk_overlap: int = 40, model: str = "all-MiniLM-L6-v2") -> None:
+    def __init__(self, chunk_tokens: int, chunk_overlap: int, model: str) -> None:
         if chunk_overlap >= chunk_tokens:
             raise ValueError(f"chunk_overlap ({chunk_overlap}) must be smaller than chunk_tokens ({chunk_tokens})")
         tokenizer = load_tokenizer(model)
@@ -43,6 +45,10 @@ class Chunker:
             keep_separator="end",
             strip_whitespace=True,
         )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Chunker:
+        return cls(settings.chunk_tokens, settings.chunk_overlap, settings.embedding_model)
 
     def split(self, article: Article) -> list[Chunk]:
         """The article's chunks in order, each with its character offsets in ``article.text``."""

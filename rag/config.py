@@ -66,9 +66,11 @@ class Settings:
     def __post_init__(self) -> None:
         object.__setattr__(self, "index_dir", Path(self.index_dir).expanduser())
         if not 32 <= self.chunk_tokens <= 250:
-            raise ConfigError(f"chunk_tokens must be between 32 and 250 (the embedder reads 256 word pieces, two of them markers), got {self.chunk_tokens}")
+            raise ConfigError("chunk_tokens must be between 32 and 250 (the embedder reads 256 word pieces, two of "
+                              f"them markers), got {self.chunk_tokens}")
         if not 0 <= self.chunk_overlap < self.chunk_tokens // 2:
-            raise ConfigError(f"chunk_overlap must be at least 0 and below half of chunk_tokens, got {self.chunk_overlap}")
+            raise ConfigError(f"chunk_overlap must be at least 0 and below half of chunk_tokens, "
+                              f"got {self.chunk_overlap}")
         if not 1 <= self.top_k <= 100:
             raise ConfigError(f"top_k must be between 1 and 100, got {self.top_k}")
         if not -1.0 <= self.min_relevance <= 1.0:
@@ -107,7 +109,8 @@ class Settings:
                               f"chroma_port and chroma_ssl), got {self.chroma_host!r}")
         self.chroma_header_map()  # fails early on a malformed value
         if self.embed_precision not in EMBED_PRECISIONS:
-            raise ConfigError(f"embed_precision must be one of {', '.join(EMBED_PRECISIONS)}, got {self.embed_precision!r}")
+            raise ConfigError(f"embed_precision must be one of {', '.join(EMBED_PRECISIONS)}, "
+                              f"got {self.embed_precision!r}")
         if self.embed_batch_size < 1:
             raise ConfigError(f"embed_batch_size must be positive, got {self.embed_batch_size}")
 
@@ -138,7 +141,7 @@ class Settings:
                 layers[field.name] = (raw, f"NEWSRAG_{field.name.upper()}")
         layers.update({k: (v, "argument") for k, v in overrides.items() if v is not None})
 
-        defaults = {f.name: f.default for f in fields(cls)}
+        defaults: dict[str, Any] = {f.name: f.default for f in fields(cls)}
         values: dict[str, Any] = {}
         for name, (value, origin) in layers.items():
             if name not in defaults:

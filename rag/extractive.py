@@ -15,8 +15,8 @@ import numpy as np
 
 from rag.articles import Passage
 from rag.citations import unmarked
-from rag.sentences import sentences
 from rag.embeddings import NewsEmbeddings
+from rag.sentences import sentences
 
 
 class ExtractiveAnswerer:

@@ -14,14 +14,14 @@ from dataclasses import replace
 import numpy as np
 
 from rag.articles import Passage
-from rag.sentences import sentences
 from rag.embeddings import NewsEmbeddings
+from rag.sentences import sentences
 
 
 class PassageFocuser:
     """``(question, passages) -> passages``: fewer, shorter passages, best evidence first, offsets kept exact."""
 
-    def __init__(self, embeddings: NewsEmbeddings, max_passages: int = 3, max_words: int = 60) -> None:
+    def __init__(self, embeddings: NewsEmbeddings, max_passages: int, max_words: int) -> None:
         if max_passages < 1 or max_words < 10:
             raise ValueError("max_passages must be at least 1 and max_words at least 10")
         self.embeddings = embeddings

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import queue
 import threading
@@ -24,6 +25,7 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import SecretStr
 
 from rag.config import Settings
 from rag.errors import ConfigError, ModelError
@@ -40,9 +42,9 @@ class LocalChatModel(BaseChatModel):
     """
 
     model_path: str
-    context_tokens: int = 4096
-    threads: int = 0  # 0: every core
-    max_tokens: int = 160
+    context_tokens: int
+    threads: int  # 0: one per physical core
+    max_tokens: int
     temperature: float = 0.0
 
     @property
@@ -118,24 +120,28 @@ class _Server:
         started = time.perf_counter()
         try:
             self._server = xllamacpp.Server(params)
-        except Exception as exc:  # the C++ side reports a bad file as a RuntimeError with no detail
+        except Exception as exc:  # noqa: BLE001 - the C++ side reports a bad file as a RuntimeError with no detail
             raise ModelError(f"could not load the model {model_path}: {exc}") from None
         self.load_seconds = time.perf_counter() - started
         self._lock = threading.Lock()
 
     def stream(self, request: dict[str, Any]) -> Iterator[str]:
         """Yield text pieces as the model writes them. llama.cpp calls back from the calling thread, so the call runs
-        in a worker thread and hands pieces over through a queue."""
+        in a worker thread and hands pieces over through a queue. When the reader stops reading (a stop button, an
+        error downstream), the model stops at its next token instead of writing on for no one while holding the
+        model from the next question."""
         pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
+        abandoned = threading.Event()
 
-        def on_chunk(chunk: dict[str, Any]) -> None:
+        def on_chunk(chunk: dict[str, Any]) -> bool:  # True tells llama.cpp to stop
             if "error" in chunk:
                 pieces.put(("error", chunk["error"]))
-                return
+                return True
             for choice in chunk.get("choices", ()):
                 content = (choice.get("delta") or {}).get("content")
                 if content:
                     pieces.put(("text", content))
+            return abandoned.is_set() or _EXITING.is_set()
 
         def run() -> None:
             try:
@@ -143,23 +149,41 @@ class _Server:
                     result = self._server.handle_chat_completions(request, on_chunk)
                 if isinstance(result, dict) and "error" in result:
                     pieces.put(("error", result["error"]))
-            except Exception as exc:  # surfaced to the consumer below, not lost in the thread
+            except Exception as exc:  # noqa: BLE001 - surfaced to the consumer below, not lost in the thread
                 pieces.put(("error", exc))
             finally:
                 pieces.put(("end", None))
+                _WRITING.discard(threading.current_thread())
 
-        threading.Thread(target=run, name="newsrag-llm", daemon=True).start()
-        while True:
-            kind, value = pieces.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                message = value.get("message", value) if isinstance(value, dict) else value
-                raise ModelError(f"the local model failed: {message}")
-            yield value
+        worker = threading.Thread(target=run, name="newsrag-llm", daemon=True)
+        _WRITING.add(worker)
+        worker.start()
+        try:
+            while True:
+                kind, value = pieces.get()
+                if kind == "end":
+                    return
+                if kind == "error":
+                    message = value.get("message", value) if isinstance(value, dict) else value
+                    raise ModelError(f"the local model failed: {message}")
+                yield value
+        finally:
+            abandoned.set()
 
 
 _loading = threading.Lock()  # a model primed in the background and a question asked meanwhile load it once
+_EXITING = threading.Event()
+_WRITING: set[threading.Thread] = set()  # generations under way
+
+
+@atexit.register
+def _stop_writing() -> None:
+    """Stop generations still under way when Python exits, and wait for them. Left running, llama.cpp's next call
+    back into an interpreter that is shutting down kills its thread mid-C++, and that aborts the whole process
+    ("FATAL: exception not rethrown", exit status 134): seen when a browser's stop left an answer being written."""
+    _EXITING.set()
+    for worker in list(_WRITING):
+        worker.join(timeout=60)  # the stop is seen at the next token; reading a prompt can take some seconds
 
 
 def _server(model_path: str, context_tokens: int, threads: int) -> _Server:
@@ -194,6 +218,7 @@ def chat_model(settings: Settings) -> BaseChatModel:
         if not settings.openai_model:
             raise ConfigError("mode 'openai' needs openai_model (NEWSRAG_OPENAI_MODEL), e.g. llama3.2 for Ollama")
         key = settings.openai_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"  # local servers take any
-        return ChatOpenAI(model=settings.openai_model, base_url=settings.openai_base_url or None, api_key=key,
-                          temperature=0, max_tokens=settings.max_tokens, streaming=True)
+        return ChatOpenAI(model=settings.openai_model, base_url=settings.openai_base_url or None,
+                          api_key=SecretStr(key), temperature=0, streaming=True,
+                          max_tokens=settings.max_tokens)  # type: ignore[call-arg]  # a pydantic alias
     raise ConfigError(f"mode {settings.mode!r} writes answers without a chat model")

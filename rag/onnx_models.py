@@ -46,7 +46,7 @@ class OnnxRunner:
             options.intra_op_num_threads = max(1, os.cpu_count() or 1)
             options.log_severity_level = 3
             self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime and tokenizers report a bad file with their own exception types
+        except Exception as exc:  # noqa: BLE001 - onnxruntime and tokenizers report a bad file with their own exception types
             raise ModelError(f"cannot load the model in {folder}: {exc}") from None
         self.tokenizer.enable_truncation(max_length=max_tokens, strategy="only_second" if pairs else "longest_first")
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
@@ -56,7 +56,11 @@ class OnnxRunner:
 
     def run(self, inputs: Sequence[str | tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
         size = batch_size or self.batch_size
-        order = sorted(range(len(inputs)), key=lambda i: len(inputs[i][-1] if isinstance(inputs[i], tuple) else inputs[i]))
+        def length(i: int) -> int:  # of the passage of a pair
+            item = inputs[i]
+            return len(item[-1] if isinstance(item, tuple) else item)
+
+        order = sorted(range(len(inputs)), key=length)
         outputs: list[np.ndarray | None] = [None] * len(inputs)
         for start in range(0, len(order), size):
             batch = order[start: start + size]

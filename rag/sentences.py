@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 # Words that end with a full stop without ending a sentence: titles, "v." in case names, times, initials, months.
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:mr|mrs|ms|dr|prof|gov|sen|rep|gen|lt|col|sgt|capt|st|jr|sr|no|vs|v|inc|co|corp|ltd|dept|est|approx|"

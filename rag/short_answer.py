@@ -13,14 +13,16 @@ from __future__ import annotations
 import re
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = re.compile(rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+_DATE = re.compile(rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
+                   rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?"
                    rf"(?:{_MONTHS})(?:,?\s+\d{{4}})?|(?:{_MONTHS})\s+\d{{4}}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
                    rf"Saturday|Sunday)|(?:19|20)\d\d)\b")
 _NUMBER = re.compile(r"(?<![\w.])[$£€]?\d[\d,]*(?:\.\d+)?(?:\s*(?:%|percent|million|billion|trillion|thousand|"
                      r"hundred|km|miles|years|days|people))?(?![\w])", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"‘']([^“”\"‘’']{2,60})[”\"’']")
 _CONNECTORS = {"of", "de", "the", "and", "al", "bin", "van", "von", "da", "du", "la", "le", "&"}
-_STOP = set("""a an the and or but of to in on at for from by with about as is are was were be been do does did what which
+_STOP = set("""a an the and or but of to in on at for from by with about as is are was were be been do does did what
+which
 who whom whose when where why how that this these those it its he she they his her their there has have had will would
 can could should may might not no after before during this week recently new""".split())
 
@@ -42,14 +44,16 @@ def _kind(question: str) -> str:
 def _name_spans(sentence: str) -> list[tuple[int, int]]:
     """Runs of capitalised words (allowing "of", "al-" … inside): names of people, places, organisations."""
     tokens = list(re.finditer(r"[\w’'.-]+", sentence))
-    spans, run = [], []
+    spans: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
     for index, token in enumerate(tokens):
         if run and sentence[run[-1].end():token.start()].strip():  # punctuation between words ends a name
             spans.append((run[0].start(), run[-1].end()))
             run = []
         word = token.group().strip(".")
         capital = word[:1].isupper() or word[:1].isdigit() and bool(run)
-        inner = word.lower() in _CONNECTORS and run and index + 1 < len(tokens) and tokens[index + 1].group()[:1].isupper()
+        inner = (word.lower() in _CONNECTORS and run and index + 1 < len(tokens)
+                 and tokens[index + 1].group()[:1].isupper())
         if capital or inner:
             run.append(token)
             continue

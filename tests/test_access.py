@@ -8,7 +8,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import SEEDS, free_port
 
 
@@ -70,7 +69,7 @@ def test_open_without_a_login_warns_and_a_login_is_enforced(assistant, capsys):
         assert refused.value.code == 401
         from gradio_client import Client
 
-        with pytest.raises(Exception):
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own types for a refused login
             Client(f"http://127.0.0.1:{port}/", verbose=False)
         client = Client(f"http://127.0.0.1:{port}/", auth=("ann", "s3cret"), verbose=False)
         conversation, _, _ = client.predict("Where did Assad flee to?", "extractive", 5, "", "", [], "", api_name="/ask")

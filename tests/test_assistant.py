@@ -7,13 +7,12 @@ import sys
 import threading
 
 import pytest
+from conftest import ROOT
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from rag import Answer, InputError, NewsAssistant, Retrieved, StoreError
-
-from conftest import ROOT
 
 
 def test_cited_answer_about_the_seed_article(seeded):
@@ -111,7 +110,7 @@ def test_bad_questions_and_empty_index(seeded, make_assistant):
     with pytest.raises(StoreError, match="no index at"):
         make_assistant().ask("Where did the clashes erupt?")
     empty = make_assistant()
-    empty.index  # creates an empty store, as an ingest of nothing would
+    _ = empty.index  # creates an empty store, as an ingest of nothing would
     with pytest.raises(StoreError, match="is empty: add articles first"):
         empty.ask("Where did the clashes erupt?")
 

@@ -10,10 +10,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS, free_port
 
 from rag.errors import StoreError
-
-from conftest import SEEDS, free_port
 
 
 @pytest.fixture(scope="module")

@@ -4,20 +4,22 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from rag.articles import Article
 from rag.chunking import Chunker
-from rag.sentences import sentences
+from rag.config import Settings
 from rag.embeddings import load_tokenizer
 from rag.loaders import load
+from rag.sentences import sentences
 
-from conftest import SEEDS
+MODEL = Settings().embedding_model
 
 SENTENCE = "The council voted on the new transit budget after a long debate about bus routes and fares."
 
 
 def tokens(text: str) -> int:
-    return len(load_tokenizer("all-MiniLM-L6-v2").encode(text, add_special_tokens=False).ids)
+    return len(load_tokenizer(MODEL).encode(text, add_special_tokens=False).ids)
 
 
 def long_article() -> Article:
@@ -27,7 +29,7 @@ def long_article() -> Article:
 
 def test_chunks_are_exact_slices_within_the_token_budget_and_overlap():
     article = long_article()
-    chunks = Chunker(chunk_tokens=120, chunk_overlap=30).split(article)
+    chunks = Chunker(120, 30, MODEL).split(article)
     assert len(chunks) > 5
     assert [c.ordinal for c in chunks] == list(range(len(chunks)))
     for chunk in chunks:
@@ -39,7 +41,7 @@ def test_chunks_are_exact_slices_within_the_token_budget_and_overlap():
 
 
 def test_chunks_break_at_sentence_ends():
-    chunks = Chunker(chunk_tokens=120, chunk_overlap=30).split(long_article())
+    chunks = Chunker(120, 30, MODEL).split(long_article())
     assert all(c.text.endswith(".") for c in chunks)
     assert all(c.text[0].isupper() for c in chunks)
 
@@ -47,14 +49,14 @@ def test_chunks_break_at_sentence_ends():
 def test_a_sentence_longer_than_the_budget_is_still_cut_to_fit():
     words = " ".join(f"word{i}" for i in range(600))
     article = Article(title="t", text=words)
-    chunks = Chunker(chunk_tokens=64, chunk_overlap=8).split(article)
+    chunks = Chunker(64, 8, MODEL).split(article)
     assert all(tokens(c.text) <= 64 and article.text[c.start:c.end] == c.text for c in chunks)
     assert chunks[-1].end == len(article.text)
 
 
 def test_seed_article_chunks_cover_the_whole_text():
     [article] = list(load([SEEDS]))
-    chunks = Chunker().split(article)
+    chunks = Chunker.from_settings(Settings()).split(article)
     assert chunks[0].start == 0 and chunks[-1].end == len(article.text)
     assert all(b.start <= a.end for a, b in zip(chunks, chunks[1:]))  # no gaps
 
@@ -63,7 +65,7 @@ def test_benchmark_articles_map_back_exactly():
     corpus = Path(__file__).resolve().parents[2] / "shared/benchmarks/rtqa-2022-dev/corpus.jsonl"
     if not corpus.exists():
         pytest.skip("benchmark corpus not beside the checkout")
-    chunker = Chunker()
+    chunker = Chunker.from_settings(Settings())
     with corpus.open(encoding="utf-8") as lines:
         records = [json.loads(next(lines)) for _ in range(40)]
     from rag.loaders import make_article
@@ -77,7 +79,7 @@ def test_benchmark_articles_map_back_exactly():
 
 def test_overlap_must_be_smaller_than_chunk():
     with pytest.raises(ValueError, match="chunk_overlap"):
-        Chunker(chunk_tokens=50, chunk_overlap=50)
+        Chunker(50, 50, MODEL)
 
 
 def test_sentence_spans():
@@ -94,7 +96,7 @@ REPEATING = ['0 .;: 0word0 ;0;\n:00000,  0;,   ..word\n: ; 0000000:abc;;, 0\n, .
 
 @pytest.mark.parametrize("text", REPEATING)
 def test_chunk_offsets_point_at_the_copy_that_leaves_no_text_between_chunks(text):
-    chunks = Chunker(chunk_tokens=40, chunk_overlap=8).split(Article(title="T", text=text))
+    chunks = Chunker(40, 8, MODEL).split(Article(title="T", text=text))
     assert all(text[c.start:c.end] == c.text for c in chunks)
     for before, after in zip(chunks, chunks[1:]):
         assert before.start < after.start and before.end < after.end and not text[before.end:after.start].strip()

@@ -13,13 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from rag import NewsAssistant
 from rag.chunking import Chunker
 from rag.errors import StoreError
 from rag.loaders import load
-
-from conftest import ROOT
 
 SETTINGS = {"chunk_tokens": 40, "chunk_overlap": 5}  # small chunks: most articles have several
 ARTICLES = 150  # more than one write batch (rag.ingest.BATCH_CHUNKS)
@@ -134,7 +133,7 @@ def test_an_update_killed_half_way_leaves_no_mixed_articles(tmp_path, method, nt
 
 def test_the_command_killed_at_a_random_moment_then_rerun(tmp_path):
     index_dir, path = tmp_path / "index", corpus(tmp_path / "news.jsonl", version=1)
-    command = [sys.executable, "-m", "rag", "ingest", "--index", str(index_dir), "--quiet", str(path)]
+    command = [sys.executable, "-m", "cli", "ingest", "--index", str(index_dir), "--quiet", str(path)]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "NEWSRAG_CHUNK_TOKENS": "40", "NEWSRAG_CHUNK_OVERLAP": "5"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     lock = index_dir / "write.lock"
@@ -158,7 +157,7 @@ def test_a_second_writer_is_refused_with_a_clear_message(tmp_path, seeded):
     with assistant.index.writing():
         with pytest.raises(StoreError, match=f"being written by process {os.getpid()}"):
             assistant.ingest([SEEDS], progress=False)
-        result = subprocess.run([sys.executable, "-m", "rag", "ingest", "--index", str(tmp_path / "index"), str(SEEDS)],
+        result = subprocess.run([sys.executable, "-m", "cli", "ingest", "--index", str(tmp_path / "index"), str(SEEDS)],
                                 cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
         assert result.returncode == 1
         assert result.stderr.strip().splitlines() == [

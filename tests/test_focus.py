@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.articles import Passage
+from rag.config import Settings
 from rag.focus import PassageFocuser
 
 ARTICLE = ("The council met on Monday to discuss the budget. Members argued about road repairs for hours. "
@@ -22,7 +23,7 @@ def passage(text: str, start: int, n: int, score: float) -> Passage:
 def embeddings():
     from rag.embeddings import NewsEmbeddings
 
-    return NewsEmbeddings("all-MiniLM-L6-v2")
+    return NewsEmbeddings.from_settings(Settings())
 
 
 def test_keeps_the_best_sentence_with_exact_offsets_within_the_budget(embeddings):
@@ -43,4 +44,4 @@ def test_reranks_by_best_evidence_and_keeps_the_best_few(embeddings):
 
 def test_settings_are_checked():
     with pytest.raises(ValueError):
-        PassageFocuser(None, max_passages=0)  # type: ignore[arg-type]
+        PassageFocuser(None, max_passages=0, max_words=60)  # type: ignore[arg-type]

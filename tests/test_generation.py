@@ -7,8 +7,18 @@ from datetime import date
 import pytest
 
 from rag.articles import Passage
-from rag.generation import (BLANKED, NO_ANSWER, SYSTEM_PROMPT, answer_messages, format_sources, is_no_answer,
-                            lead_phrase, needs_context, neutralise, supporting_sentence)
+from rag.generation import (
+    BLANKED,
+    NO_ANSWER,
+    SYSTEM_PROMPT,
+    answer_messages,
+    format_sources,
+    is_no_answer,
+    lead_phrase,
+    needs_context,
+    neutralise,
+    supporting_sentence,
+)
 
 
 def passage(text: str, title: str = "Title") -> Passage:

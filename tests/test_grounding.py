@@ -4,11 +4,10 @@ quote styles) and the claims it must let through."""
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 
 from rag.articles import Passage
 from rag.grounding import check_answer, fold, not_given, specifics
-
-from conftest import ROOT
 
 SEED = (ROOT / "seeds" / "000_3424cc2725251ae5.txt").read_text(encoding="utf-8")
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from rag.articles import Article, LoadProblem
 from rag.chunking import Chunker
-from rag.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, clean_text, decode, load, load_file
+from rag.config import Settings
+from rag.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, clean_text, decode, load_file
 
 BODY = "Clashes erupted near the camp on Tuesday. Officials said the fighting stopped by night."
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -144,7 +145,7 @@ def test_cleaning_is_idempotent_and_leaves_no_control_characters(text):
 
 @pytest.fixture(scope="module")
 def chunker() -> Chunker:
-    return Chunker(chunk_tokens=40, chunk_overlap=8)
+    return Chunker(40, 8, Settings().embedding_model)
 
 
 words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=14)

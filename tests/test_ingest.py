@@ -6,11 +6,10 @@ import json
 from datetime import date
 
 import pytest
+from conftest import SEEDS
 
 from rag.articles import Filters
 from rag.errors import InputError, StoreError
-
-from conftest import SEEDS
 
 SENTENCES = [
     "The city council approved a new budget for public transport on Monday.",

@@ -5,12 +5,11 @@ text. (The chat model's side, orders and attempts to make it reveal its prompt, 
 from __future__ import annotations
 
 import pytest
+from conftest import free_port
+from test_ui import CHROMIUM, CHROMIUM_FLAGS, REQUIRE_BROWSER
 
 from rag.citations import MARKERS
 from rag.generation import BLANKED, SYSTEM_PROMPT, answer_messages, neutralise
-
-from conftest import free_port
-from test_ui import CHROMIUM, CHROMIUM_FLAGS, REQUIRE_BROWSER
 
 HOSTILE = """Port of Lindholm reopens after storm
 

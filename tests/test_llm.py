@@ -10,15 +10,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from conftest import SEEDS
+from test_answerers import AWARD, TRAM
 
+from cli.terminal import Chat
 from rag import Answer, NewsAssistant, Retrieved
 from rag.config import Settings
 from rag.errors import ConfigError, ModelError
 from rag.llm import LocalChatModel, chat_model
-from cli.terminal import Chat
-
-from conftest import SEEDS
-from test_answerers import AWARD, TRAM
 
 INJECTION = """Harbor Bakery wins national bread prize
 
@@ -163,6 +162,24 @@ def test_a_terminal_chat_answers_short_questions_and_follow_ups_about_rare_names
     assert [m["role"] for m in chat.history] == ["user", "assistant"] * 2  # the N7 turn went with /new
 
 
+def test_an_answer_nobody_reads_any_more_stops_being_written(local):
+    """A stop button closes the stream: the model stops at its next token rather than writing 300 tokens for no
+    one while the next question waits for it (and a generation left running at exit aborts the process)."""
+    from rag import llm
+
+    server = local._open_chat_model.load()
+    request = {"messages": [{"role": "user", "content": "Count from one to three hundred in words, one per line."}],
+               "max_tokens": 300, "temperature": 0, "stream": True}
+    pieces = server.stream(request)
+    next(pieces)
+    [worker] = llm._WRITING
+    pieces.close()  # what a cancelled consumer does
+    worker.join(timeout=10)
+    assert not worker.is_alive() and not llm._WRITING
+    done = "".join(server.stream({**request, "max_tokens": 8}))  # the model is free for the next question at once
+    assert done
+
+
 def test_provider_is_chosen_by_configuration(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSRAG_MODE", "openai")
     monkeypatch.setenv("NEWSRAG_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
@@ -188,4 +205,4 @@ def test_a_broken_model_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"not a model")
     with pytest.raises(ModelError, match="could not load the model"):
-        LocalChatModel(model_path=str(bad)).invoke("hi")
+        LocalChatModel(model_path=str(bad), context_tokens=512, threads=1, max_tokens=8).invoke("hi")

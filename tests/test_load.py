@@ -5,10 +5,9 @@ the chat model (``python -m eval.bench_load`` measures the local model under the
 from __future__ import annotations
 
 import pytest
+from conftest import free_port
 
 from eval.bench_load import SEED_GOLD, api_asker, app_asker, questions_from, run_load
-
-from conftest import free_port
 
 QUESTIONS = questions_from(SEED_GOLD, 20)
 MEMORY_GROWTH_MB = 512  # a leak or a model loaded per request would pass this within a few requests

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SEEDS
 
+from rag.config import Settings
 from rag.embeddings import NewsEmbeddings
 from rag.errors import StoreError
-
-from conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
 def bge() -> NewsEmbeddings:
-    return NewsEmbeddings("bge-small-en-v1.5")
+    return NewsEmbeddings.from_settings(Settings(embedding_model="bge-small-en-v1.5"))
 
 
 def test_vectors_are_normalised_and_the_relevant_passage_scores_highest(bge):
