@@ -16,9 +16,9 @@ import statistics
 import time
 from pathlib import Path
 
+from cli.terminal import Chat
 from rag.assistant import NewsAssistant
 from rag.config import ANSWER_MODES, Settings
-from cli.terminal import Chat
 
 TURNS = ("What happened in Aleppo?", "Who was fighting there?", "Where did Assad flee to?", "Why did he go there?",
          "Who seized Deir ez-Zor?", "When did the opposition take Damascus?", "/new", "Where did the clashes erupt?",

@@ -1,16 +1,18 @@
-"""Ingest speed, measured side by side in one run on this machine:
+"""Ingest speed through newsrag's own code, measured side by side in one run on this machine:
 
     python -m eval.bench_ingest --corpus ../shared/benchmarks/rtqa-2022-dev/corpus.jsonl [--limit N]
 
-1. **baseline**: the same articles and chunks, embedded the plain way (sentence-transformers ``encode``, float32,
-   batches of 32) and added to Chroma 256 chunks at a time: what a LangChain tutorial does.
+1. **plain**: the same articles and chunks written through newsrag's index (``NewsIndex.embed`` at float32, then
+   ``NewsIndex.write``, 256 chunks of whole articles at a time, under ``NewsIndex.writing``) without the ingest
+   pipeline: no skipping of stored articles, no batches of ~1,024 chunks sorted by length, no bfloat16.
 2. **newsrag** (``NewsAssistant.ingest``, default settings) into a fresh index, at float32 and at the default
-   precision (bfloat16 where the CPU computes it natively): repeated texts embedded once, batches of ~1,024 chunks
-   sorted by length, vectors written straight to Chroma.
-3. **re-ingest** the unchanged corpus into that index, and **add** 10 articles held back from it (plus the first
-   search after).
+   precision (bfloat16 where the CPU computes it natively).
+3. **re-ingest** the unchanged corpus into that index, and **add** 10 articles held back from it; then the first
+   search, and the index's own dense (``NewsIndex.search``) and keyword (``NewsIndex.keyword_search``) search
+   latency at that size, over the held-back articles' titles.
 
-Scale (an index of a million chunks, searched and added to) is ``eval/bench_scale.py``.
+Every step checks that the index holds the chunks it reports (``NewsIndex.count``). Scale (an index of a million
+chunks, searched and added to) is ``eval/bench_scale.py``.
 
 Every step runs in its own process, so each peak RSS is its own; models are loaded before the clock starts.
 """
@@ -25,8 +27,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from eval.scoring import percentile
 
 HELD_BACK = 10  # articles added to the finished index in step 3
 
@@ -69,84 +74,110 @@ def main() -> None:
         print(f"  {result}", flush=True)
         return result
 
-    base = run("baseline: sentence-transformers float32 → Chroma", "baseline", corpus=str(main_file), index=str(work / "baseline"))
-    run("newsrag ingest, float32", "newsrag", corpus=str(main_file), index=str(work / "newsrag-float32"), precision="float32")
-    full = run("newsrag ingest (default)", "newsrag", corpus=str(main_file), index=str(work / "newsrag"), precision="auto")
-    again = run("re-ingest, unchanged", "newsrag", corpus=str(main_file), index=str(work / "newsrag"), precision="auto")
-    added = run(f"add {HELD_BACK} articles", "newsrag", corpus=str(extra_file), index=str(work / "newsrag"),
-                precision="auto", search_after=True)
+    def step(label: str, name: str, corpus: Path, index: str, **kwargs: Any) -> dict[str, Any]:
+        return run(label, name, corpus=str(corpus), index=str(work / index), **kwargs)
 
-    print("\n| step | chunks | wall s | chunks/s | peak RSS MB |\n|---|---|---|---|---|")
+    base = step("plain: NewsIndex.write, float32, 256 chunks at a time", "plain", main_file, "plain")
+    step("newsrag ingest, float32", "newsrag", main_file, "newsrag-float32", precision="float32")
+    full = step("newsrag ingest (default)", "newsrag", main_file, "newsrag", precision="auto")
+    again = step("re-ingest, unchanged", "newsrag", main_file, "newsrag", precision="auto")
+    added = step(f"add {HELD_BACK} articles", "newsrag", extra_file, "newsrag", precision="auto", search_after=True)
+
+    print("\n| step | chunks | wall s | chunks/s | index holds | peak RSS MB |\n|---|---|---|---|---|---|")
     for label, r in rows:
-        if "chunks" in r:
-            print(f"| {label} | {r['chunks']:,} | {r['seconds']:.1f} | {r['chunks_per_s']:.1f} | {r['peak_rss_mb']:,} |")
-    print(f"\nspeed-up over the baseline: {base['seconds'] / full['seconds']:.2f}x "
+        speed = f"{r['chunks_per_s']:.1f}" if r["chunks"] else "–"
+        print(f"| {label} | {r['chunks']:,} | {r['seconds']:.1f} | {speed} | {r['index_chunks']:,} | "
+              f"{r['peak_rss_mb']:,} |")
+    print(f"\nspeed-up over the plain write: {base['seconds'] / full['seconds']:.2f}x "
           f"({base['seconds']:.0f} s → {full['seconds']:.0f} s; model load {full['load_s']:.1f} s apart)")
-    print(f"re-ingest unchanged: {again['seconds']:.1f} s = {100 * again['seconds'] / full['seconds']:.1f}% of a full ingest")
+    print(f"re-ingest unchanged: {again['seconds']:.1f} s = "
+          f"{100 * again['seconds'] / full['seconds']:.1f}% of a full ingest")
     print(f"add {HELD_BACK} articles: {added['seconds']:.1f} s for {added['chunks']} chunks "
           f"({100 * added['seconds'] / full['seconds']:.1f}% of a full ingest); the first search after takes "
-          f"{added['first_search_s']:.1f} s")
+          f"{added['first_search_s']:.2f} s")
+    print(f"search at {added['index_chunks']:,} chunks ({added['queries']} queries): dense p50 / p95 "
+          f"{added['dense_ms_p50']:.0f} / {added['dense_ms_p95']:.0f} ms, keyword "
+          f"{added['keyword_ms_p50']:.0f} / {added['keyword_ms_p95']:.0f} ms")
 
 
-def step_baseline(corpus: str, index: str) -> dict[str, Any]:
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-    from sentence_transformers import SentenceTransformer
-
-    from rag.articles import Article
+def step_plain(corpus: str, index: str) -> dict[str, Any]:
+    """Chunk, embed and write through ``NewsIndex`` directly, whole articles 256 chunks at a time."""
+    from rag.articles import Article, Chunk
+    from rag.assistant import NewsAssistant
     from rag.chunking import Chunker
-    from rag.embeddings import resolve_model_path
     from rag.loaders import load
 
-    os.environ["HF_HUB_OFFLINE"] = "1"
     started = time.perf_counter()
-    model = SentenceTransformer(str(resolve_model_path("all-MiniLM-L6-v2")), device="cpu", local_files_only=True)
-    collection = chromadb.PersistentClient(path=index, settings=ChromaSettings(anonymized_telemetry=False)) \
-        .get_or_create_collection("news", embedding_function=None, metadata={"hnsw:space": "cosine"})
-    chunker = Chunker()
+    assistant = NewsAssistant(index_dir=index, mode="extractive", embed_precision="float32")
+    store = assistant.index  # the NewsIndex newsrag builds from these settings
+    store.embed(["warm-up"])  # load the model before the clock starts
+    chunker = Chunker.from_settings(assistant.settings)
     load_s = time.perf_counter() - started
 
-    started, count, batch = time.perf_counter(), 0, []
+    started, count = time.perf_counter(), 0
+    batch: list[Chunk] = []
 
-    def flush() -> None:
-        vectors = model.encode([c.text for c in batch], batch_size=32, normalize_embeddings=True)
-        collection.add(ids=[c.id for c in batch], embeddings=vectors, documents=[c.text for c in batch],
-                       metadatas=[{"title": c.article.title, "source": c.article.source, "url": c.article.url,
-                                   "ordinal": c.ordinal} for c in batch])
-        batch.clear()
+    def flush(chunks: list[Chunk]) -> None:
+        store.write(chunks, store.embed([c.text for c in chunks]))
+        chunks.clear()
 
-    for article in load([corpus]):
-        if isinstance(article, Article):
-            for chunk in chunker.split(article):
-                batch.append(chunk)
-                count += 1
-                if len(batch) == 256:
-                    flush()
-    if batch:
-        flush()
+    with store.writing():
+        for article in load([corpus]):
+            if isinstance(article, Article):
+                chunks = chunker.split(article)
+                if len(batch) + len(chunks) > 256 and batch:
+                    flush(batch)
+                batch.extend(chunks)
+                count += len(chunks)
+        if batch:
+            flush(batch)
     seconds = time.perf_counter() - started
-    return {"chunks": count, "seconds": seconds, "chunks_per_s": count / seconds, "load_s": load_s}
+    return {"chunks": count, "seconds": seconds, "chunks_per_s": count / seconds, "load_s": load_s,
+            "index_chunks": _holds(store, count)}
+
+
+def _holds(store: Any, expected: int | None = None) -> int:
+    """How many chunks the index holds; exits when a step wrote fewer than it says."""
+    held = store.count()
+    if expected is not None and held != expected:
+        sys.exit(f"bench_ingest: the index holds {held} chunks, not the {expected} written")
+    return held
 
 
 def step_newsrag(corpus: str, index: str, precision: str, search_after: bool = False) -> dict[str, Any]:
+    """``NewsAssistant.ingest`` into ``index``; with ``search_after``, then the search timings."""
+    from rag.articles import Article
     from rag.assistant import NewsAssistant
+    from rag.loaders import load
 
     started = time.perf_counter()
     assistant = NewsAssistant(index_dir=index, mode="extractive", embed_precision=precision)
     assistant.embeddings.embed_query("warm-up")  # load the model before the clock starts
     load_s = time.perf_counter() - started
+    before = _holds(assistant.index) if (Path(index) / "chroma.sqlite3").is_file() else 0
     report = assistant.ingest([corpus], progress=False)
-    result = {"chunks": report.chunks_added, "seconds": report.seconds,
-              "chunks_per_s": report.chunks_added / report.seconds, "load_s": load_s,
-              "articles_unchanged": report.articles_unchanged, "precision": assistant.embeddings.precision}
+    result: dict[str, Any] = {
+        "chunks": report.chunks_added, "seconds": report.seconds,
+        "chunks_per_s": report.chunks_added / report.seconds, "load_s": load_s,
+        "articles_unchanged": report.articles_unchanged, "precision": assistant.embeddings.precision,
+        "index_chunks": _holds(assistant.index, before + report.chunks_added)}
     if search_after:
         started = time.perf_counter()
         assistant.search("What happened this week?")
         result["first_search_s"] = time.perf_counter() - started
+        titles = [a.title for a in load([corpus]) if isinstance(a, Article) and a.title] or ["news"]
+        for name, search in (("dense", assistant.index.search), ("keyword", assistant.index.keyword_search)):
+            times = []
+            for title in titles * max(1, 20 // len(titles)):
+                started = time.perf_counter()
+                search(title, 10)
+                times.append((time.perf_counter() - started) * 1000)
+            result.update({f"{name}_ms_p50": percentile(times, 50), f"{name}_ms_p95": percentile(times, 95)})
+        result["queries"] = len(times)
     return result
 
 
-STEPS = {"baseline": step_baseline, "newsrag": step_newsrag}
+STEPS: dict[str, Callable[..., dict[str, Any]]] = {"plain": step_plain, "newsrag": step_newsrag}
 
 if __name__ == "__main__":
     main()

@@ -25,9 +25,11 @@ def main() -> None:
 
     import xllamacpp
 
+    from rag.config import Settings
     from rag.llm import LocalChatModel
 
-    model = LocalChatModel(model_path=str(gguf_path(args.model)), threads=args.threads)
+    model = LocalChatModel(model_path=str(gguf_path(args.model)), context_tokens=Settings().llm_context,
+                           threads=args.threads, max_tokens=48)
     server = model.load()._server  # the llama.cpp server newsrag answers with: its slots, context and threads
     print(f"model {args.model}: loaded in {model.load().load_seconds:.2f} s on {args.threads} threads; llama.cpp "
           f"built with {', '.join(sorted(llama_build_features(xllamacpp.get_system_info()))) or 'AVX2 at most'}")
@@ -43,8 +45,9 @@ def main() -> None:
         first_token.append(timings["prompt_ms"] + timings["predicted_per_token_ms"])
         print(f"  run {run + 1}: {timings['prompt_n']} prompt tokens in {timings['prompt_ms']:.0f} ms, "
               f"{timings['predicted_n']} generated in {timings['predicted_ms']:.0f} ms")
-    print(f"prompt {statistics.median(prompt_rates):.1f} tokens/s, generation {statistics.median(generation_rates):.1f} "
-          f"tokens/s, first token after {statistics.median(first_token):.0f} ms for ~{args.prompt_tokens} prompt tokens")
+    print(f"prompt {statistics.median(prompt_rates):.1f} tokens/s, "
+          f"generation {statistics.median(generation_rates):.1f} tokens/s, "
+          f"first token after {statistics.median(first_token):.0f} ms for ~{args.prompt_tokens} prompt tokens")
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ def run_load(ask: Asker, questions: Sequence[str], concurrency: int, channel: st
         started = time.perf_counter()
         try:
             answer = ask(question)
-        except Exception as exc:  # counted and reported, never lost
+        except Exception as exc:  # noqa: BLE001 - counted and reported, never lost
             return time.perf_counter() - started, None, f"{type(exc).__name__}: {exc}"
         return time.perf_counter() - started, answer, None
 
@@ -143,7 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(run_load(api_asker(assistant), questions, args.concurrency, "api").line(), flush=True)
         app = launch(assistant, block=False)  # loopback, a free port from 7860 up
         try:
-            print(run_load(app_asker(app.local_url, assistant.settings.mode), questions, args.concurrency, "app").line())
+            asker = app_asker(str(app.local_url), assistant.settings.mode)
+            print(run_load(asker, questions, args.concurrency, "app").line())
         finally:
             app.close()
     return 0

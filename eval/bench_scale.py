@@ -22,6 +22,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", required=True, help="a .jsonl corpus; questions.jsonl beside it gives the queries")
     parser.add_argument("--sizes", default="50000,200000,1000000", help="chunk counts to measure at, comma-separated")
-    parser.add_argument("--work", default="eval/.cache/scale", help="where the index and the copies go (kept for reruns)")
+    parser.add_argument("--work", default="eval/.cache/scale",
+                        help="where the index and the copies go (kept for reruns)")
     parser.add_argument("--step", help=argparse.SUPPRESS)  # internal: run one step in this process, print its JSON
     parser.add_argument("--args", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
-        result = {"build": step_build, "measure": step_measure}[args.step](**json.loads(args.args))
+        steps: dict[str, Callable[..., dict[str, Any]]] = {"build": step_build, "measure": step_measure}
+        result = steps[args.step](**json.loads(args.args))
         result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         print("RESULT " + json.dumps(result), flush=True)
         return
@@ -167,10 +170,12 @@ def step_measure(corpus: str, index: str, copies: str, questions: str) -> dict[s
     folder = Path(index)
     return {
         "chunks": chunks, "articles": assistant.stats().articles,
-        "first_search_ms": first_ms, "search_p50_ms": percentile(search_ms, 50), "search_p95_ms": percentile(search_ms, 95),
+        "first_search_ms": first_ms, "search_p50_ms": percentile(search_ms, 50),
+        "search_p95_ms": percentile(search_ms, 95),
         "search_records_read": search_records, "queries": len(search_ms),
         "ask_p50_ms": percentile(ask_ms, 50), "ask_p95_ms": percentile(ask_ms, 95),
-        "add_s": report.seconds, "add_chunks": report.chunks_added, "add_embed_s": embed_s[0], "add_records_read": add_records,
+        "add_s": report.seconds, "add_chunks": report.chunks_added, "add_embed_s": embed_s[0],
+        "add_records_read": add_records,
         "disk_mb": round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20),
         "keywords_mb": round(sum(f.stat().st_size for f in folder.glob("keywords.sqlite3*")) / 2**20),
     }

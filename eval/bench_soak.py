@@ -18,7 +18,7 @@ from pathlib import Path
 
 from eval.bench_load import rss_mb
 from eval.dataset import load_dataset
-from eval.harness import _cached_index
+from eval.harness import cached_index
 from rag.articles import Answer, Filters
 from rag.config import ANSWER_MODES, Settings
 
@@ -47,7 +47,7 @@ def main() -> None:
     dataset = load_dataset(args.dataset)
     settings = Settings.load()
     settings = replace(settings, mode=args.mode or settings.mode)
-    assistant, _ = _cached_index(dataset, settings, Path(args.cache), progress=False)
+    assistant, _ = cached_index(dataset, settings, Path(args.cache), progress=False)
     print(f"soak: {args.questions} questions from {dataset.name} ({len(dataset.questions)} distinct), "
           f"mode {settings.mode}; RSS at start {rss_mb():,.0f} MB", flush=True)
 
@@ -66,8 +66,8 @@ def main() -> None:
             rss[n] = rss_mb()
             window = seconds[-EVERY:]
             anon, files = (memory(kind) for kind in ("RssAnon", "RssFile"))
-            print(f"question {n:>4}: RSS {rss[n]:,.0f} MB (heap {anon:,.0f}, files {files:,.0f}); last {EVERY} answers p50 {statistics.median(window):.1f} s, "
-                  f"max {max(window):.1f} s", flush=True)
+            print(f"question {n:>4}: RSS {rss[n]:,.0f} MB (heap {anon:,.0f}, files {files:,.0f}); "
+                  f"last {EVERY} answers p50 {statistics.median(window):.1f} s, max {max(window):.1f} s", flush=True)
     if WARM_UP in rss and len(rss) > WARM_UP // EVERY:
         last = max(rss)
         growth = (rss[last] - rss[WARM_UP]) / rss[WARM_UP] * 100

@@ -1,4 +1,5 @@
-"""A gold Q&A dataset: a folder with ``questions.jsonl``, a corpus (``corpus.jsonl``) and optional ``baselines/*.jsonl``.
+"""A gold Q&A dataset: a folder with ``questions.jsonl``, a corpus (``corpus.jsonl``) and optional
+``baselines/*.jsonl``.
 
 Two kinds of question line, which may be mixed in one file:
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -151,7 +153,7 @@ def _open_question(record: dict[str, Any]) -> Question:
     )
 
 
-def _records(file: Path):
+def _records(file: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     with file.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():

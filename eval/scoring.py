@@ -115,7 +115,8 @@ def fact_stated(text: str | None, aliases: Sequence[str]) -> bool:
 def facts_stated(text: str | None, key_facts: Sequence[Sequence[str]]) -> list[bool]:
     """For each key fact, whether ``text`` states it."""
     haystack = f" {normalize_text(text)} "
-    return [any(needle and f" {needle} " in haystack for needle in map(normalize_text, aliases)) for aliases in key_facts]
+    return [any(needle and f" {needle} " in haystack for needle in map(normalize_text, aliases))
+            for aliases in key_facts]
 
 
 def key_fact_recall(text: str | None, key_facts: Sequence[Sequence[str]]) -> float | None:
@@ -159,10 +160,12 @@ _VERBS = (r"(?:give|say|state|report|mention|cover|specify|provide|include|conta
 _PARTICIPLES = (r"(?:given|said|stated|reported|mentioned|covered|specified|provided|included|contained|listed|"
                 r"named|revealed|disclosed|identified|indicated|detailed|offered|addressed|answered|explained|"
                 r"discussed|described|confirmed|available|found|quoted|attributed|known from)")
-_NEGATED = r"(?:do not|don't|does not|doesn't|did not|didn't|never|fail to|fails to|failed to|cannot|can't|could not|couldn't)"
+_NEGATED = (r"(?:do not|don't|does not|doesn't|did not|didn't|never|fail to|fails to|failed to|cannot|can't|"
+            r"could not|couldn't)")
 _NOT_GIVEN = [
     # the sources do not say / the indexed articles do not cover / the articles provided never mention
-    rf"{_SUBJECT}{_AFTER_SUBJECT}\s{_NEGATED}(?:\s(?:explicitly|directly|specifically|clearly|actually|appear to|seem to|any))*\s{_VERBS}",
+    rf"{_SUBJECT}{_AFTER_SUBJECT}\s{_NEGATED}"
+    rf"(?:\s(?:explicitly|directly|specifically|clearly|actually|appear to|seem to|any))*\s{_VERBS}",
     # the articles give no death toll / make no mention / contain no information / are silent on
     rf"{_SUBJECT}{_AFTER_SUBJECT}\s(?:give|gives|provide|provides|offer|offers|contain|contains|include|includes|"
     rf"have|has|make|makes|hold|holds)\s(?:no|nothing)\b",
@@ -171,7 +174,8 @@ _NOT_GIVEN = [
     rf"\b(?:none of|neither of)\s(?:the|these|those)\s(?:\w+\s)?{_SOURCE}\s(?:\w+\s)?{_VERBS}",
     rf"\b(?:neither|no)\s(?:article|source|report|passage|document|story)\s(?:\w+\s)?{_VERBS}",
     # the death toll is not given in the articles / not mentioned by the sources
-    rf"\bnot\s(?:\w+\s)?{_PARTICIPLES}\s(?:[\w']+\s){{0,4}}?(?:in|by|within|from|anywhere in)\s{_DETERMINER}?{_ADJECTIVES}\s?{_SOURCE}\b",
+    rf"\bnot\s(?:\w+\s)?{_PARTICIPLES}\s(?:[\w']+\s){{0,4}}?(?:in|by|within|from|anywhere in)\s"
+    rf"{_DETERMINER}?{_ADJECTIVES}\s?{_SOURCE}\b",
     rf"\b(?:cannot|can't|can not|could not|couldn't)\sbe\s(?:determined|found|answered|confirmed|established|"
     rf"identified|inferred|verified|told)\s(?:from|in|with|using|based on)\s{_DETERMINER}?{_ADJECTIVES}\s?{_SOURCE}\b",
     # there is no information about it in the articles

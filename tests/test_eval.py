@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from dataclasses import replace
 
 import pytest
+from conftest import ROOT
 
-from eval.dataset import Question, load_dataset
-from eval.harness import QuestionResult, run_eval, summarize
+from cli.main import main
+from eval.dataset import Dataset, Question, load_dataset
+from eval.harness import run_eval
+from eval.metrics import METRICS, MS, PER_SECOND, RATE, SECONDS, Metric, QuestionResult, section, summarize
+from eval.report import summary_text, write_report
 from eval.scoring import fact_stated, mean
 from rag.articles import Answer, Citation, Passage
-from cli.main import main
 from rag.errors import InputError
-
-from conftest import ROOT
 
 GOLD = ROOT / "eval" / "gold" / "seeds"
 KEYS = {
@@ -32,7 +35,7 @@ OPEN = OPEN_RATES | {"n_questions", "n_answerable", "n_unanswerable", "answer_ms
 
 def test_seed_gold_set_report(tmp_path, monkeypatch):
     out, cache = tmp_path / "report", tmp_path / "cache"
-    report = run_eval(GOLD, out_dir=out, cache_dir=cache, progress=False)
+    report = run_eval(GOLD, out_dir=out, cache_dir=cache, progress=False).as_json()
 
     on_disk = json.loads((out / "report.json").read_text())
     assert on_disk == report
@@ -45,8 +48,8 @@ def test_seed_gold_set_report(tmp_path, monkeypatch):
     assert set(opened) == OPEN and (opened["n_questions"], opened["n_answerable"], opened["n_unanswerable"]) == (8, 4, 4)
     assert all(0.0 <= opened[key] <= 1.0 for key in OPEN_RATES)
     assert set(opened["by_kind"]) == {"summary", "why", "reaction", "timeline", "latest", "list"}
-    for section in ("retrieval", "answers"):
-        assert all(0.0 <= v <= 1.0 for v in report[section].values())
+    for name in ("retrieval", "answers"):
+        assert all(0.0 <= v <= 1.0 for v in report[name].values())
     assert report["retrieval"]["hit@10"] == 1.0  # one article: every question with a gold URL finds it
     assert report["speed"]["ingest_chunks_per_s"] > 0 and report["speed"]["retrieval_ms_p50"] > 0
     assert report["baselines"] == {}
@@ -59,11 +62,15 @@ def test_seed_gold_set_report(tmp_path, monkeypatch):
     open_rows = [r for r in rows if r["kind"] and r["answerable"] == "1"]
     assert opened["key_fact_recall"] == pytest.approx(
         mean([int(r["facts_stated"]) / int(r["key_facts"]) for r in open_rows]), abs=1e-3)
-    assert "## Open answers (8 questions: 4 answerable, 4 unanswerable)" in (out / "report.md").read_text()
-    for name in ("report.md", "recall_at_k.png", "f1_vs_baselines.png", "latency.png"):
-        assert (out / name).stat().st_size > 0
-    assert "| **newsrag (extractive)** |" in (out / "report.md").read_text()
-    assert "Used as a hard limit (later articles ignored" in (out / "report.md").read_text()
+    markdown = (out / "report.md").read_text()
+    assert "## Open answers (8 questions: 4 answerable, 4 unanswerable)" in markdown
+    for name in ("report.md", "recall_at_k.png", "open_answers.png", "latency.png"):
+        assert (out / name).stat().st_size > 0 and (name == "report.md" or f"]({name})" in markdown)
+    # no baselines: no lonely pair of bars, and report.md says why instead of linking a missing image
+    assert not (out / "f1_vs_baselines.png").exists() and "f1_vs_baselines.png" not in markdown
+    assert "No answers-vs-baselines plot: the dataset has no baselines" in markdown
+    assert "| **newsrag (extractive)** |" in markdown
+    assert "Used as a hard limit (later articles ignored" in markdown
 
     # a second run reuses the cached index: nothing is ingested again
     from rag.assistant import NewsAssistant
@@ -72,7 +79,7 @@ def test_seed_gold_set_report(tmp_path, monkeypatch):
         raise AssertionError("the cached index was rebuilt")
 
     monkeypatch.setattr(NewsAssistant, "ingest", no_ingest)
-    again = run_eval(GOLD, out_dir=tmp_path / "again", cache_dir=cache, limit=3, progress=False)
+    again = run_eval(GOLD, out_dir=tmp_path / "again", cache_dir=cache, limit=3, progress=False).as_json()
     assert again["n_questions"] == 3
     assert again["speed"]["ingest_chunks_per_s"] == report["speed"]["ingest_chunks_per_s"]
 
@@ -87,8 +94,11 @@ def test_baselines_are_scored_with_the_same_scorer(tmp_path):
     (dataset / "baselines" / "guess.jsonl").write_text(
         f'{{"id": "{questions[0]["id"]}", "prediction": "Aleppo"}}\n'
         f'{{"id": "{questions[1]["id"]}", "prediction": "the Nayrab refugee camp."}}\n', encoding="utf-8")
-    report = run_eval(dataset, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
+    report = run_eval(dataset, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", progress=False).as_json()
     assert report["baselines"] == {"guess": {"em": 0.5, "f1": pytest.approx((2 / 3 + 1) / 2, abs=1e-3)}}
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    assert "| guess | 0.500 | 0.833 |" in markdown and "](f1_vs_baselines.png)" in markdown
+    assert (tmp_path / "out" / "f1_vs_baselines.png").stat().st_size > 0
 
 
 def test_cli_eval_and_bad_datasets(tmp_path, capsys):
@@ -199,9 +209,8 @@ def _result(question: Question, text: str, cited: list[tuple[str, str]] = (), re
                           answer_ms=answer_ms, first_token_ms=answer_ms - 10)
 
 
-def test_summarize_scores_open_and_quiz_questions_apart():
-    from eval.dataset import Dataset
-
+def _mixed() -> tuple[Dataset, list[QuestionResult]]:
+    """Two quiz and four open questions with hand-made answers, scored by hand in the test below."""
     quiz = [Question("q1", "Where?", "Aleppo", gold_urls=("u1",)), Question("q2", "Toll?", None)]
     facts = {"key_facts": (("Homs",), ("Russia",)), "answerable": True, "is_open": True, "gold_urls": ("u1",)}
     opened = [Question("o1", "Summarize.", None, kind="summary", **facts),
@@ -219,7 +228,12 @@ def test_summarize_scores_open_and_quiz_questions_apart():
         _result(opened[2], "The sources do not say.", answer_ms=3000),  # refused by its words, not the flag
         _result(opened[3], "The toll is 31 [1].", [("31 died.", "u1")], answer_ms=4000),  # an invented answer
     ]
-    report = summarize(Dataset("mixed", GOLD, GOLD / "corpus.jsonl", tuple(quiz + opened)), "extractive", results, None)
+    return Dataset("mixed", GOLD, GOLD / "corpus.jsonl", tuple(quiz + opened)), results
+
+
+def test_summarize_scores_open_and_quiz_questions_apart():
+    dataset, results = _mixed()
+    report = summarize(dataset, "extractive", results, None).as_json()
     assert report["answers"]["em"] == 1.0 and report["answers"]["refusal_rate"] == 0.5  # the quiz questions only
     assert report["answers"]["citation_precision"] == 1.0
     assert (report["speed"]["answer_ms_p50"], report["speed"]["first_token_ms_p50"]) == (200.0, 190.0)
@@ -236,8 +250,8 @@ def test_summarize_scores_open_and_quiz_questions_apart():
         "summary": {"n_answerable": 1, "n_unanswerable": 0, "key_fact_recall": 1.0},
         "why": {"n_answerable": 1, "n_unanswerable": 1, "key_fact_recall": 0.0},
     }
-    assert summarize(Dataset("quiz", GOLD, GOLD / "corpus.jsonl", tuple(quiz)), "extractive", results[:2], None)[
-        "open_answers"] is None
+    quiz = replace(dataset, questions=dataset.questions[:2])
+    assert summarize(quiz, "extractive", results[:2], None).as_json()["open_answers"] is None
 
 
 def test_open_dataset_end_to_end_with_the_corpus_beside_it(tmp_path, capsys):
@@ -269,10 +283,87 @@ def test_open_dataset_end_to_end_with_the_corpus_beside_it(tmp_path, capsys):
     assert rows["seeds-open-04"]["kind"] == "timeline" and rows["seeds-open-04"]["key_facts"] == "4"
     markdown = (out / "report.md").read_text()
     assert "## Open answers (4 questions: 2 answerable, 2 unanswerable)" in markdown and "## Answers" not in markdown
-    assert (out / "f1_vs_baselines.png").stat().st_size > 0
+    assert (out / "open_answers.png").stat().st_size > 0 and not (out / "f1_vs_baselines.png").exists()
+    assert "No answers-vs-baselines plot" not in markdown  # no quiz questions: nothing to compare
 
     # --corpus names it explicitly; the index built above is reused (it is named after the corpus's folder)
-    report = run_eval(bench / "open", out_dir=tmp_path / "again", cache_dir=cache, progress=False, limit=1,
-                      corpus=bench / "articles" / "corpus.jsonl")
+    again = run_eval(bench / "open", out_dir=tmp_path / "again", cache_dir=cache, progress=False, limit=1,
+                     corpus=bench / "articles" / "corpus.jsonl")
     [index] = cache.iterdir()  # one index, named after the corpus's folder
-    assert report["n_questions"] == 1 and index.name.startswith("articles-")
+    assert again.n_questions == 1 and index.name.startswith("articles-")
+
+
+# --- the metric table drives every output ---
+
+def _outputs(out, dataset, results):
+    report = summarize(dataset, "extractive", results, 2.0, dates="soft")
+    write_report(report, results, out)
+    return report, json.loads((out / "report.json").read_text()), (out / "report.md").read_text(), \
+        summary_text(report, out)
+
+
+def test_every_metric_in_the_table_is_in_report_json_report_md_and_the_summary(tmp_path):
+    dataset, results = _mixed()
+    (tmp_path / "f1_vs_baselines.png").write_bytes(b"stale")  # from an earlier run of a set with baselines
+    report, on_disk, markdown, summary = _outputs(tmp_path, dataset, results)
+    assert on_disk == report.as_json()
+    for metric in METRICS:
+        value = report[metric]
+        found = on_disk[metric.section]
+        assert found[metric.key] == value, metric.key
+        if metric.section == "retrieval":
+            assert found["other_dates"][metric.key] == report.other_retrieval[metric], metric.key
+        if metric.versus_gold:  # a column of the systems table, ours in bold
+            assert f" {metric.name} |" in markdown.split("| system |")[1].splitlines()[0], metric.key
+            assert f"**{metric.unit.format(value)}**" in markdown, metric.key
+        else:
+            assert f"| {metric.name} | {metric.unit.format(value)} |" in markdown, metric.key
+        if metric.short and value is not None:
+            assert f"{metric.short} {metric.unit.format(value)}" in summary, metric.key
+    assert "| ingest, when the index was built | 2.0 chunks/s | higher |" in markdown
+    assert not re.search(r"\d\.\d{3} ms", markdown + summary)  # milliseconds are whole (one decimal below 10)
+    assert not (tmp_path / "f1_vs_baselines.png").exists()  # not drawn this time, so not left behind
+
+
+def test_a_new_metric_is_one_entry_in_the_table(tmp_path, monkeypatch):
+    citations = Metric("answers", "citations_per_answer", "citations per answer", RATE, None,
+                       lambda r: None if r.question.is_open else float(len(r.answer.citations)), short="citations")
+    monkeypatch.setattr("eval.metrics.METRICS", (*METRICS, citations))
+    dataset, results = _mixed()
+    report, on_disk, markdown, summary = _outputs(tmp_path, dataset, results)
+    assert report[citations] == 0.5 and on_disk["answers"]["citations_per_answer"] == 0.5  # q1 cites 1, q2 none
+    assert "| citations per answer | 0.500 | – |" in markdown
+    assert "  answers    EM 1.000  F1 1.000  refusals 0.500  citation precision 1.000  citations 0.500" in summary
+
+
+def test_units_write_figures_for_people():
+    assert (MS.format(26.8), MS.format(59.7), MS.format(5.34), MS.format(12345.4)) == \
+        ("27 ms", "60 ms", "5.3 ms", "12,345 ms")
+    assert (PER_SECOND.format(2.0), PER_SECOND.format(53.14), PER_SECOND.format(147.04), PER_SECOND.format(2025.0)) \
+        == ("2.0 chunks/s", "53.1 chunks/s", "147 chunks/s", "2,025 chunks/s")
+    assert (SECONDS.format(4.2), SECONDS.format(31.0), RATE.format(0.5), RATE.format(None)) == \
+        ("4.20 s", "31.0 s", "0.500", "–")
+    assert {m.unit for m in section("speed") if m.key.endswith(("_p50", "_p95"))} == {MS}
+
+
+def test_plots_show_every_series(tmp_path):
+    from eval.report import _latency_plot, _recall_plot
+
+    dataset, results = _mixed()
+    results = [replace(r, retrieval_ms=12.0 + i, gold_rank=1, answer_rank=1) for i, r in enumerate(results)]
+    report = summarize(dataset, "extractive", results, None)
+    recall = _recall_plot(report, results).axes[0].get_lines()
+    assert len(recall) == 2 and all(list(line.get_ydata()) == [1.0] * 10 for line in recall)  # on top of each other
+    # … yet both show: one dashed line of small markers over a solid one of large hollow markers
+    assert len({line.get_linestyle() for line in recall}) == len({line.get_markersize() for line in recall}) == 2
+    assert len({line.get_marker() for line in recall}) == 2
+    assert any(line.get_markerfacecolor() == "none" for line in recall)
+    # retrieval takes ~15 ms, answers 100-4,000 ms: each latency has its own panel, with bars, whole-number counts
+    panels = _latency_plot(results).axes
+    assert [ax.get_title(loc="left").split(" - ")[0] for ax in panels] == [
+        "retrieval latency", "answer latency (retrieval included)", "first token latency",
+        "open questions: answer latency (retrieval included)", "open questions: first token latency"]
+    for ax in panels:
+        assert any(bar.get_height() > 0 for bar in ax.patches)
+        assert all(float(tick).is_integer() for tick in ax.get_yticks())
+    assert panels[-1].get_xscale() == "log"

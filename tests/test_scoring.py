@@ -2,9 +2,25 @@
 
 import pytest
 
-from eval.scoring import (all_facts, answer_rank, citation_precision, exact_match, fact_stated, facts_stated, gold_rank,
-                          grounded_facts, hit_at, key_fact_recall, mean, normalize_answer, normalize_text, percentile,
-                          reciprocal_rank, says_not_given, token_f1)
+from eval.scoring import (
+    all_facts,
+    answer_rank,
+    citation_precision,
+    exact_match,
+    fact_stated,
+    facts_stated,
+    gold_rank,
+    grounded_facts,
+    hit_at,
+    key_fact_recall,
+    mean,
+    normalize_answer,
+    normalize_text,
+    percentile,
+    reciprocal_rank,
+    says_not_given,
+    token_f1,
+)
 
 
 def test_normalisation_drops_case_punctuation_articles_and_spaces():
@@ -139,3 +155,14 @@ def test_says_not_given_positives(text):
 ])
 def test_says_not_given_negatives(text):
     assert not says_not_given(text)
+
+
+def test_retrieval_metrics_over_bare_ranks_by_hand():
+    from eval.metrics import retrieval_scores
+
+    # gold ranks 1, missed, 3, 6: hit@1 1/4, @5 2/4, @10 3/4, MRR (1 + 0 + 1/3 + 1/6) / 4; answer ranks 2, missed
+    assert retrieval_scores([1, None, 3, 6], [2, None]) == {
+        "hit@1": 0.25, "hit@5": 0.5, "hit@10": 0.75, "mrr": 0.375,
+        "answer_recall@1": 0.0, "answer_recall@5": 0.5, "answer_recall@10": 0.5}
+    assert set(retrieval_scores([], [])) == {"hit@1", "hit@5", "hit@10", "mrr", "answer_recall@1", "answer_recall@5",
+                                             "answer_recall@10"} and retrieval_scores([], [])["mrr"] is None
