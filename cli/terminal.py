@@ -14,6 +14,7 @@ from typing import TextIO
 from rag.articles import Answer, Citation, Filters
 from rag.assistant import Message, NewsAssistant
 from rag.errors import NewsragError
+from rag.loaders import origin_label
 
 COMMANDS_HELP = "/sources: the last answer's sources in full · /new: a new conversation · /quit: leave"
 HISTORY_TURNS = 4  # question-answer pairs kept for follow-ups (the rewrite reads the last two)
@@ -40,8 +41,8 @@ def print_answer(assistant: NewsAssistant, question: str, history: list[Message]
         print("\nSources:", file=out)
         for citation in answer.citations:
             print(f"  [{citation.number}] {_heading(citation)}", file=out)
-            if citation.url or citation.passage.origin:
-                print(f"      {citation.url or citation.passage.origin}", file=out)
+            if where := _where(citation):
+                print(f"      {where}", file=out)
     return answer
 
 
@@ -54,8 +55,8 @@ def print_sources(answer: Answer | None, out: TextIO | None = None) -> None:
         return
     for citation in answer.citations:
         print(f"[{citation.number}] {_heading(citation)}", file=out)
-        if citation.url or citation.passage.origin:
-            print(f"    {citation.url or citation.passage.origin}", file=out)
+        if where := _where(citation):
+            print(f"    {where}", file=out)
         print(textwrap.fill(" ".join(citation.passage.text.split()), width=100, initial_indent="    ",
                             subsequent_indent="    "), file=out)
         print(file=out)
@@ -65,6 +66,12 @@ def _heading(citation: Citation) -> str:
     meta = ", ".join(x for x in (citation.source, citation.published_at.isoformat() if citation.published_at else "")
                      if x)
     return citation.title + (f" — {meta}" if meta else "")
+
+
+def _where(citation: Citation) -> str:
+    """Where to read the source: its URL; for an article from a file that names no outlet, that file (the outlet
+    and date in the heading say more than a path)."""
+    return citation.url or ("" if citation.source else origin_label(citation.passage.origin))
 
 
 class Chat:

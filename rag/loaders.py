@@ -93,6 +93,19 @@ def load_file(path: Path) -> Iterator[Loaded]:
     yield from reader(path, text)
 
 
+def origin_label(origin: str) -> str:
+    """The file an article came from, as a reader should see it: as ingested when that path was relative, else
+    relative to the working folder, else the file name alone. An absolute path names folders on the machine that
+    ingested (someone's home, a server's layout): it helps no reader and may tell too much."""
+    path = Path(origin)
+    if not origin or not path.is_absolute():
+        return origin
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except (ValueError, OSError):  # outside the working folder, or that folder is gone
+        return path.name
+
+
 def decode(data: bytes) -> str:
     """Bytes -> text, or ``ValueError`` saying why not. In order: a BOM (UTF-8, UTF-16); the encoding an XML
     declaration or an HTML ``<meta charset>`` names; UTF-8; and, for bytes with no UTF-8 multi-byte sequence at
@@ -127,8 +140,8 @@ def _decode_as(data: bytes, encoding: str) -> str:
         raise ValueError(f"not valid {encoding} text ({exc.reason} at byte {exc.start})") from None
 
 
-_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']|<meta[^>]*?charset\s*=\s*["']?([A-Za-z0-9._-]{1,40})""",
-                       re.IGNORECASE)
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']"""
+                       rb"""|<meta[^>]*?charset\s*=\s*["']?([A-Za-z0-9._-]{1,40})""", re.IGNORECASE)
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
@@ -176,45 +189,113 @@ def make_article(record: dict[str, Any], origin: str) -> Article | str:
     if len(text) > MAX_ARTICLE_CHARS:
         return _too_long(len(text), MAX_ARTICLE_CHARS)
     title = clean_text(str(record.get("title") or "")) or _first_words(text)
-    authors = record.get("authors") or record.get("author") or ()
+    authors = _field(record, _AUTHOR_KEYS) or ()
     if isinstance(authors, str):
         authors = [a for a in re.split(r"\s*[;,]\s*|\s+and\s+", authors) if a]
     elif not isinstance(authors, (list, tuple)):
         authors = [authors]
+    names = (_name(a) for a in authors)
     return Article(
         title=title,
         text=_drop_repeated_title(title, text),
         url=str(record.get("url") or record.get("link") or "").strip(),
-        source=clean_text(str(record.get("source") or "")),
-        published_at=parse_date(record.get("published_at") or record.get("date") or record.get("published")),
-        authors=tuple(clean_text(str(a)) for a in authors if str(a).strip()),
+        source=clean_text(_name(_field(record, _SOURCE_KEYS))),
+        published_at=parse_date(_field(record, _DATE_KEYS)),
+        authors=tuple(clean_text(a) for a in names if a.strip()),
         origin=origin,
     )
 
 
+# Where records name their outlet, date and authors, by key without case, "_" or "-" (NewsAPI's publishedAt and
+# {"source": {"name": …}}, schema.org's datePublished and publisher, CSV headers): the first one given wins.
+_SOURCE_KEYS = ("source", "publisher", "outlet", "sitename", "publication")
+_DATE_KEYS = ("publishedat", "date", "published", "datepublished", "pubdate", "publishdate")
+_AUTHOR_KEYS = ("authors", "author", "byline")
+
+
+def _field(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    found = {re.sub(r"[_\-\s]", "", str(k)).lower(): v for k, v in record.items() if v not in (None, "", [], {})}
+    return next((found[k] for k in keys if k in found), None)
+
+
+def _name(value: Any) -> str:
+    """An outlet or author given as a string or as an object with a name (``{"name": "BBC News"}``)."""
+    if isinstance(value, dict):
+        value = value.get("name") or ""
+    elif isinstance(value, list):
+        value = next((n for n in map(_name, value) if n), "")
+    return "" if value is None or isinstance(value, (dict, list)) else str(value)
+
+
 def _load_plain(path: Path, text: str) -> Iterator[Loaded]:
-    """``.txt``/``.md``: the first non-empty line is the title, then optional ``Key: value`` header lines
-    (Source, URL, Date, Author), then the text."""
+    """``.txt``/``.md``: optional front matter (``Key: value`` lines, fenced by ``---`` lines as Jekyll and Hugo write
+    it, or not), the first other non-empty line as the title unless the front matter gave one, optional header
+    lines (Source, URL, Date, Author), then the text."""
     lines = clean_text(text).split("\n")
-    record: dict[str, Any] = {"title": lines[0].lstrip("#").strip()}
-    body_start = 1
-    for number, line in enumerate(lines[1:], start=1):  # blank lines may stand around the header lines
-        match = _HEADER.match(line)
-        if match:
-            record[_HEADER_FIELDS[match.group(1).lower()]] = match.group(2).strip()
-            body_start = number + 1
-        elif line.strip():
-            break
-    record["text"] = "\n".join(lines[body_start:])
+    record: dict[str, Any] = {}
+    at = _skip_blank(lines, _front_matter(lines, record))
+    if "title" not in record:
+        if at == len(lines):
+            yield LoadProblem(str(path), "only metadata lines, no title or article text")
+            return
+        record["title"] = lines[at].lstrip("#").strip()
+        at += 1
+    record["text"] = "\n".join(lines[_header_lines(lines, at, record):])
     if not record["text"].strip():
         yield LoadProblem(str(path), "only a title line, no article text")
         return
     yield _record_or_problem(record, str(path), path)
 
 
-_HEADER_FIELDS = {"source": "source", "url": "url", "link": "url", "date": "published_at",
-                  "published": "published_at", "published_at": "published_at", "author": "authors", "authors": "authors"}
-_HEADER = re.compile(rf"^({'|'.join(_HEADER_FIELDS)})\s*:\s*(\S.*)$", re.IGNORECASE)
+def _front_matter(lines: list[str], record: dict[str, Any]) -> int:
+    """Read the metadata before the title into ``record``; the number of lines it takes. Between ``---`` fences
+    every ``key: value`` line is metadata (unknown keys are ignored); without fences, only known keys are."""
+    if lines[0].strip() == "---":
+        end = next((n for n, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), None)
+        if end is not None:
+            for line in lines[1:end]:
+                _header(line, record)
+            return end + 1
+    return _header_lines(lines, 0, record)
+
+
+def _header_lines(lines: list[str], at: int, record: dict[str, Any]) -> int:
+    """Read the ``Key: value`` lines from ``at`` (blank lines may stand between them); the line after them."""
+    end = at
+    for number in range(at, len(lines)):
+        if _header(lines[number], record):
+            end = number + 1
+        elif lines[number].strip():
+            break
+    return end
+
+
+def _header(line: str, record: dict[str, Any]) -> bool:
+    match = _HEADER.match(line)
+    if match:
+        field = _HEADER_FIELDS[match.group(1).lower().replace("-", "_")]
+        record.setdefault(field, _unquote(match.group(2).strip()))
+    return bool(match)
+
+
+def _unquote(value: str) -> str:
+    """A YAML-ish value without its quotes or list brackets: ``"Gazette"`` -> Gazette, ``[Ann, Bo]`` -> Ann, Bo."""
+    if len(value) >= 2 and (value[0] + value[-1] in ('""', "''", "[]")):
+        return value[1:-1].strip()
+    return value
+
+
+def _skip_blank(lines: list[str], at: int) -> int:
+    while at < len(lines) and not lines[at].strip():
+        at += 1
+    return at
+
+
+_HEADER_FIELDS = {"title": "title", "source": "source", "publisher": "source", "outlet": "source",
+                  "publication": "source", "url": "url", "link": "url", "date": "published_at",
+                  "published": "published_at", "published_at": "published_at", "publish_date": "published_at",
+                  "author": "authors", "authors": "authors"}
+_HEADER = re.compile(rf"^({'|'.join(_HEADER_FIELDS).replace('_', '[_-]')})\s*:\s*(\S.*)$", re.IGNORECASE)
 
 
 def _load_json(path: Path, text: str) -> Iterator[Loaded]:
@@ -271,7 +352,8 @@ def _record_or_problem(record: Any, origin: str, path: Path, line: int | None = 
 
 
 class _HTMLText(HTMLParser):
-    """Collects visible text (block elements become paragraph breaks) and the article metadata in <head>."""
+    """Collects visible text (block elements become paragraph breaks) and the article metadata: <meta> tags, JSON-LD
+    blocks and the first <time datetime> in the page's text."""
 
     SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "iframe"}
     BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "tr",
@@ -283,6 +365,7 @@ class _HTMLText(HTMLParser):
         self.meta: dict[str, str] = {}
         self.title = ""
         self.h1 = ""
+        self.json_ld: list[str] = []
         self._skip_depth = 0
         self._in: str | None = None
 
@@ -294,8 +377,13 @@ class _HTMLText(HTMLParser):
                 self.meta.setdefault(key, values["content"])
         elif tag == "link" and "canonical" in values.get("rel", "").lower():
             self.meta.setdefault("canonical", values.get("href", ""))
+        elif tag == "time" and values.get("datetime") and not self._skip_depth:
+            self.meta.setdefault("time", values["datetime"])
         if tag in ("title", "h1"):
             self._in = tag
+        elif tag == "script" and "ld+json" in values.get("type", "").lower():
+            self._in = tag
+            self.json_ld.append("")
         if tag in self.SKIP and tag != "head":
             self._skip_depth += 1
         if tag in self.BLOCKS:
@@ -310,6 +398,9 @@ class _HTMLText(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
+        if self._in == "script":
+            self.json_ld[-1] += data
+            return
         if self._in == "title":
             self.title += data
             return
@@ -328,19 +419,40 @@ def html_to_text(html: str) -> str:
 
 
 def _load_html(path: Path, text: str) -> Iterator[Loaded]:
+    """An article page: its metadata from Open Graph and article <meta> tags, then schema.org JSON-LD (which most
+    news sites embed for search engines), then the page itself (<h1>, <title>, <time datetime>)."""
     parser = _HTMLText()
     parser.feed(text)
     parser.close()
-    meta = parser.meta
+    meta, ld = parser.meta, _json_ld_article(parser.json_ld)
+    dates = ("article:published_time", "datepublished", "date", "pubdate", "publish-date", "dc.date", "dc.date.issued")
     record = {
-        "title": meta.get("og:title") or parser.h1.strip() or parser.title.strip(),
+        "title": meta.get("og:title") or _name(ld.get("headline")) or parser.h1.strip() or parser.title.strip(),
         "text": "".join(parser.parts),
-        "url": meta.get("og:url") or meta.get("canonical", ""),
-        "source": meta.get("og:site_name", ""),
-        "published_at": meta.get("article:published_time") or meta.get("date") or meta.get("datepublished"),
-        "authors": meta.get("author") or meta.get("article:author", ""),
+        "url": meta.get("og:url") or meta.get("canonical") or _name(ld.get("url")),
+        "source": meta.get("og:site_name") or _name(ld.get("publisher")) or meta.get("dc.publisher", ""),
+        "published_at": next((meta[k] for k in dates if meta.get(k)), None) or _name(ld.get("datePublished"))
+        or meta.get("time"),
+        "authors": meta.get("author") or meta.get("article:author") or ld.get("author") or "",
     }
     yield _record_or_problem(record, str(path), path)
+
+
+def _json_ld_article(blocks: list[str]) -> dict[str, Any]:
+    """The first schema.org article object (NewsArticle, BlogPosting, …) in a page's JSON-LD blocks, or {}."""
+    for block in blocks:
+        try:
+            data = json.loads(block)
+        except (ValueError, RecursionError):  # a broken block costs its metadata, never the article
+            continue
+        tops = [n for n in (data if isinstance(data, list) else [data]) if isinstance(n, dict)]
+        graphs = [node for n in tops if isinstance(n.get("@graph"), list) for node in n["@graph"]]
+        for node in (n for n in [*tops, *graphs] if isinstance(n, dict)):
+            kinds = node.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(isinstance(k, str) and k.endswith(("Article", "BlogPosting")) for k in kinds):
+                return node
+    return {}
 
 
 def _load_feed(path: Path, text: str) -> Iterator[Loaded]:
@@ -376,7 +488,8 @@ def _load_feed(path: Path, text: str) -> Iterator[Loaded]:
     for index, entry in enumerate(entries, start=1):
         link = child_text(entry, "link")
         if not link:
-            hrefs = [c.get("href", "") for c in entry if local(c.tag) == "link" and c.get("rel", "alternate") == "alternate"]
+            hrefs = [c.get("href", "") for c in entry
+                     if local(c.tag) == "link" and c.get("rel", "alternate") == "alternate"]
             link = next((h for h in hrefs if h), "")
         authors = [child_text(a, "name") or (a.text or "").strip()
                    for a in entry if local(a.tag) in ("author", "creator")]

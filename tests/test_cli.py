@@ -8,10 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, SEEDS
 
 from cli.main import main
-
-from conftest import ROOT, SEEDS
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -117,8 +116,30 @@ def test_bad_input_gives_one_line_and_nonzero_exit(capsys, tmp_path):
 
 def test_console_script_help_without_traceback():
     exe = ROOT / ".venv" / "bin" / "newsrag"
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "rag"]
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
     result = subprocess.run([*command, "--help"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "ingest" in result.stdout and "ask" in result.stdout
     result = subprocess.run([*command, "ask"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2 and "Traceback" not in result.stderr and "question" in result.stderr
+
+
+def test_a_source_from_a_file_shows_its_outlet_and_date_or_else_a_relative_file_name(capsys, tmp_path, monkeypatch):
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "bakery.md").write_text("---\ntitle: Harbor Bakery wins bread prize\nsource: Riverside Gazette\n"
+                                    "date: 2024-05-02\n---\n\nHarbor Bakery won the national bread prize on Thursday "
+                                    "for its rye sourdough.\n", encoding="utf-8")
+    (news / "mill.txt").write_text("Mill closes\n\nThe old mill closed on Friday after ninety years of milling flour "
+                                   "for the valley.\n", encoding="utf-8")
+    index = str(tmp_path / "index")
+    assert run(capsys, "ingest", "--quiet", "--index", index, str(news))[0] == 0  # absolute paths are stored
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "ask", "--index", index, "Who won the national bread prize?")
+    sources = out.split("\nSources:\n")[1]
+    assert code == 0 and "[1] Harbor Bakery wins bread prize — Riverside Gazette, 2024-05-02" in sources
+    assert "bakery.md" not in sources  # the outlet and date name the source; the file is only a fallback
+    monkeypatch.setattr(sys, "stdin", io.StringIO("When did the old mill close?\n/sources\n"))
+    code, out, _ = run(capsys, "chat", "--index", index)
+    answers = out.split("\n", 2)[2]  # after the banner, which names the index
+    assert code == 0 and str(tmp_path) not in answers  # no absolute path from the machine that ingested
+    assert out.count("news/mill.txt") == 2  # under the answer, and in the /sources listing

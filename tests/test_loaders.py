@@ -5,12 +5,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from rag.articles import Article, LoadProblem
 from rag.errors import InputError
 from rag.loaders import decode, load
-
-from conftest import SEEDS
 
 BODY = "Clashes erupted near the camp on Tuesday. Officials said the fighting stopped by night."
 
@@ -179,3 +178,58 @@ def test_missing_paths_raise_input_error_naming_them(tmp_path):
         list(load([tmp_path / "nope"]))
     with pytest.raises(InputError, match="no files match"):
         list(load([str(tmp_path / "*.jsonl")]))
+
+
+def test_markdown_front_matter_gives_title_outlet_and_date(tmp_path):
+    fenced = write(tmp_path / "a.md", f'---\nlayout: post\ntitle: "Harbor Bakery wins bread prize"\n'
+                                      f"source: Riverside Gazette\ndate: 2024-05-02 10:00:00 +0000\n"
+                                      f"authors: [Ann Lee, Bo Kim]\n---\n\n# Harbor Bakery wins bread prize\n\n{BODY}\n")
+    [article], problems = split(load([fenced]))
+    assert not problems
+    assert (article.title, article.source, article.published_at) == ("Harbor Bakery wins bread prize",
+                                                                     "Riverside Gazette", date(2024, 5, 2))
+    assert article.authors == ("Ann Lee", "Bo Kim") and article.text == BODY  # the repeated heading is dropped
+    unfenced = write(tmp_path / "b.txt", f"Publisher: Valley Post\nPublished: 2024-05-03\n\nMill closes\n\n{BODY}\n")
+    [article], _ = split(load([unfenced]))
+    assert (article.title, article.source, article.published_at) == ("Mill closes", "Valley Post", date(2024, 5, 3))
+    assert article.text == BODY
+
+
+def test_a_title_that_looks_like_a_key_is_still_the_title(tmp_path):
+    path = write(tmp_path / "a.txt", f"Update: talks resume in Geneva\n\n{BODY}\n")
+    [article], _ = split(load([path]))
+    assert article.title == "Update: talks resume in Geneva" and article.text == BODY
+
+
+def test_html_reads_json_ld_and_time_when_meta_tags_are_missing(tmp_path):
+    ld = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "name": "Not the outlet"},
+        {"@type": ["NewsArticle"], "headline": "Mill closes", "datePublished": "2024-05-03T10:00:00Z",
+         "publisher": {"@type": "Organization", "name": "Valley Post"}, "author": [{"name": "Jo Doe"}]}]}
+    page = (f'<html><head><script type="application/ld+json">{{broken</script>'
+            f'<script type="application/ld+json">{json.dumps(ld)}</script></head>'
+            f"<body><article><p>{BODY}</p></article></body></html>")
+    [article], _ = split(load([write(tmp_path / "ld.html", page)]))
+    assert (article.title, article.source, article.published_at) == ("Mill closes", "Valley Post", date(2024, 5, 3))
+    assert article.authors == ("Jo Doe",) and article.text == BODY and "NewsArticle" not in article.text
+    timed = f'<html><body><nav><time datetime="2030-01-01">today</time></nav><h1>Mill closes</h1>' \
+            f'<time datetime="2024-05-04">May 4</time><p>{BODY}</p></body></html>'
+    [article], _ = split(load([write(tmp_path / "time.html", timed)]))
+    assert article.published_at == date(2024, 5, 4)  # the page's date, not the navigation's
+
+
+def test_newsapi_style_records_give_outlet_and_date(tmp_path):
+    record = {"source": {"id": None, "name": "BBC News"}, "author": {"name": "Kim Park"}, "title": "T",
+              "publishedAt": "2024-12-08T09:00:00Z", "content": BODY}
+    [article], _ = split(load([write(tmp_path / "a.json", json.dumps(record))]))
+    assert (article.source, article.published_at, article.authors) == ("BBC News", date(2024, 12, 8), ("Kim Park",))
+
+
+def test_origin_label_never_shows_an_absolute_path(tmp_path, monkeypatch):
+    from rag.loaders import origin_label
+
+    monkeypatch.chdir(tmp_path)
+    assert origin_label("news/a.jsonl:3") == "news/a.jsonl:3"  # ingested as a relative path: shown as given
+    assert origin_label(str(tmp_path / "news" / "a.md")) == str(Path("news") / "a.md")
+    assert origin_label(str(tmp_path.parent / "elsewhere" / "b.json[2]")) == "b.json[2]"
+    assert origin_label("") == ""

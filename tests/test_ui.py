@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from conftest import SEEDS, free_port
 
 from rag.articles import Answer, Citation, Passage
-from ui.app import parse_auth, safe_name
+from ui.app import parse_auth, safe_name, stats_html
 from ui.sources import sources_html
-
-from conftest import SEEDS, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 # read at import: the autouse fixture in conftest.py clears NEWSRAG_* before each test
@@ -67,6 +68,26 @@ def test_article_text_is_shown_as_text_never_as_html():
     assert "&lt;script&gt;" in html and "href=" not in html  # a javascript: URL is never made a link
 
 
+def test_a_source_from_a_file_shows_its_outlet_and_date_else_the_file_relative_to_the_working_folder(
+        tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    from_file = replace(passage("Mills close."), url="", origin=str(tmp_path / "news" / "mill.md"))
+    meta = sources_html(reading=[from_file]).split('class="nr-meta">')[1].split("</div>")[0]
+    assert meta == "Wire · 2024-12-08"  # the outlet and date name it: no path
+    meta = sources_html(reading=[replace(from_file, source="")]).split('class="nr-meta">')[1].split("</div>")[0]
+    assert meta == f"2024-12-08 · {Path('news') / 'mill.md'}" and str(tmp_path) not in meta
+
+
+def test_corpus_stats_are_a_labelled_table_with_no_empty_header_row():
+    stats = SimpleNamespace(articles=1234, chunks=5678, sources=("<b>Wire</b>", "Gazette"), oldest=date(2024, 1, 2),
+                            newest=date(2024, 12, 8), embedding_model="all-MiniLM-L6-v2", path="/data/index")
+    table = stats_html(SimpleNamespace(stats=lambda: stats))
+    assert "<thead" not in table and "<th></th>" not in table and "| |" not in table
+    assert '<tr><th scope="row">Articles</th><td>1,234</td></tr>' in table
+    assert '<th scope="row">Dates</th><td>2024-01-02 to 2024-12-08</td>' in table
+    assert "&lt;b&gt;Wire&lt;/b&gt;" in table and "<b>" not in table  # a source's name is shown as text
+
+
 def test_uploaded_file_names_cannot_escape_the_uploads_folder():
     assert safe_name("../../etc/passwd.txt") == "passwd.txt"
     assert safe_name("..\\..\\x.json") == "x.json"
@@ -92,6 +113,15 @@ def served(tmp_path_factory: pytest.TempPathFactory):
     app = launch(assistant, port=port, block=False)
     yield f"http://127.0.0.1:{port}/", assistant
     app.close()
+
+
+def test_serving_prints_none_of_gradios_lines(seeded, capfd):
+    from ui.app import launch
+
+    app = launch(seeded, port=free_port(), block=False)
+    app.close(verbose=False)
+    out, err = capfd.readouterr()
+    assert "share=True" not in out + err and "Running on" not in out + err
 
 
 def test_app_answers_with_citations_and_follow_ups_use_the_conversation(served):
@@ -144,7 +174,7 @@ def test_upload_adds_articles_and_reports_bad_files(served, tmp_path):
     log, stats, _, _ = Client(url, verbose=False).predict([handle_file(good), handle_file(broken)],
                                                           api_name="/add_files")
     assert "✓ harbor.md: 1 new" in log and "✗ broken.json:" in log
-    assert assistant.stats().articles == before + 1 and f"| Articles | {before + 1} |" in stats
+    assert assistant.stats().articles == before + 1 and f'<th scope="row">Articles</th><td>{before + 1}</td>' in stats
     assert "Riverside Gazette" in stats
     assert (assistant.settings.index_dir.parent / "index-uploads" / "harbor.md").is_file()
 
@@ -165,13 +195,26 @@ def test_a_person_asks_in_the_browser_and_sees_a_cited_answer(served, tmp_path):
         page = browser.new_page(viewport={"width": 1360, "height": 900})
         page.goto(served[0])
         box = page.locator("#question textarea")
+        stop = page.locator("#stop")
+        assert not stop.is_visible()  # a stop button only while an answer is written
         box.fill("Where did Assad flee to?")
         box.press("Enter")
+        stop.wait_for(state="visible", timeout=10_000)
+        assert stop.inner_text().strip() == "■ Stop"
         page.wait_for_selector("#sources .nr-card mark", timeout=180_000)  # the local model's finished answer
-        reply = page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text()
+        stop.wait_for(state="hidden", timeout=10_000)
+        bot = page.locator("#chat .message.bot, #chat [data-testid='bot']")
+        reply = bot.last.inner_text()
         card = page.locator("#sources #nr-source-1").inner_text()
         page.screenshot(path=str(shot), full_page=True)
+        box.fill("Summarize the situation in Syria.")
+        box.press("Enter")
+        stop.click(timeout=10_000)  # while the model still reads its sources
+        stop.wait_for(state="hidden", timeout=10_000)
+        page.wait_for_timeout(3_000)
+        stopped = bot.last.inner_text()
         browser.close()
+    assert stopped.strip() in ("…", "")  # the answer was cancelled before a word of it was written
     assert "Russia" in reply and "[1]" in reply
     assert "[1]" in card and "Clashes Erupt in Aleppo" in card and "Russia" in card
     if SCREENSHOT:

@@ -16,6 +16,8 @@ import html
 import os
 import re
 import shutil
+import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +25,12 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: no calls home
+
+# Library warnings a person running ``newsrag ui`` can do nothing about, silenced here, at import in the main
+# thread, where the filters hold (``catch_warnings`` in Gradio's threads is not thread-safe and undid requests' own
+# silencing of the first when the models' warm-up thread imported it). The second is pydantic's about Gradio's routes.
+warnings.filterwarnings("ignore", message="SOCKS support in urllib3")
+warnings.filterwarnings("ignore", message="The 'alias' attribute with value 'upload_id'")
 
 import gradio as gr  # noqa: E402
 
@@ -43,6 +51,10 @@ CSS = """
 .nr-passage {margin: 6px 0 0 0; font-size: 0.9em; white-space: pre-wrap}
 .nr-passage mark {background: #fde68a; color: inherit; padding: 0 1px}
 .nr-empty, .nr-status {opacity: 0.75; padding: 6px 0}
+#stats table.nr-stats, #stats .nr-stats tr {border-collapse: collapse; border: none; margin: 0}
+#stats .nr-stats th, #stats .nr-stats td {border: none; padding: 6px 24px 6px 0; text-align: left; vertical-align: top}
+#stats .nr-stats th {font-weight: 600; white-space: nowrap}
+#stats .nr-stats tr + tr > * {border-top: 1px solid var(--border-color-primary)}
 """
 
 
@@ -175,17 +187,22 @@ def safe_name(name: str) -> str:
     return cleaned[:120]
 
 
-def stats_markdown(assistant: NewsAssistant) -> str:
+def stats_html(assistant: NewsAssistant) -> str:
+    """The index's figures, one labelled row each: a table with no header row, as there is nothing to head. Source
+    names come from articles, so everything is escaped."""
     try:
         stats = assistant.stats()
     except NewsragError as error:
-        return f"**No index yet.** {error}"
-    span = f"{stats.oldest} to {stats.newest}" if stats.oldest else "undated"
-    sources = ", ".join(stats.sources[:12]) + (f" and {len(stats.sources) - 12} more" if len(stats.sources) > 12 else "")
-    return (f"| | |\n|---|---|\n| Articles | {stats.articles:,} |\n| Passages | {stats.chunks:,} |\n"
-            f"| Sources | {len(stats.sources)}{': ' + sources if sources else ''} |\n| Dates | {span} |\n"
-            f"| Newest article | {stats.newest or 'undated'} |\n| Embedding model | {stats.embedding_model} |\n"
-            f"| Index | `{stats.path}` |")
+        return f'<div class="nr-empty"><strong>No index yet.</strong> {html.escape(str(error))}</div>'
+    more = len(stats.sources) - 12
+    sources = ", ".join(stats.sources[:12]) + (f" and {more} more" if more > 0 else "")
+    rows = {"Articles": f"{stats.articles:,}", "Passages": f"{stats.chunks:,}",
+            "Sources": f"{len(stats.sources)}{': ' + sources if sources else ''}",
+            "Dates": f"{stats.oldest} to {stats.newest}" if stats.oldest else "undated",
+            "Newest article": str(stats.newest or "undated"), "Embedding model": stats.embedding_model,
+            "Index": str(stats.path)}
+    body = "".join(f'<tr><th scope="row">{name}</th><td>{html.escape(value)}</td></tr>' for name, value in rows.items())
+    return f'<table class="nr-stats">{body}</table>'
 
 
 def source_choices(assistant: NewsAssistant) -> list[str]:
@@ -208,8 +225,10 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
                     chatbot = gr.Chatbot(label="Conversation", height=460, render_markdown=False, elem_id="chat",
                                          buttons=["copy"], feedback_options=None)
                     question = gr.Textbox(placeholder="Ask a question about the news…", show_label=False,
-                                          elem_id="question", submit_btn="Ask", stop_btn=True, autofocus=True)
+                                          elem_id="question", submit_btn="Ask", autofocus=True)
                     with gr.Row():
+                        # shown only while an answer is written (the Textbox's own stop icon read as a checkbox)
+                        stop = gr.Button("■ Stop", variant="stop", size="sm", visible=False, elem_id="stop")
                         new_chat = gr.Button("New chat", size="sm", elem_id="new-chat")
                     gr.Examples(EXAMPLES, inputs=question, label="Examples for the bundled corpus")
                 with gr.Column(scale=2):
@@ -226,49 +245,66 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
                     sources = gr.Dropdown(source_choices(assistant), multiselect=True, label="Only these sources")
                     around = gr.Textbox(label="Prefer news from around (YYYY-MM-DD)", placeholder="no preference")
         with gr.Tab("Corpus"):
-            stats = gr.Markdown(stats_markdown(assistant), elem_id="stats")
+            stats = gr.HTML(stats_html(assistant), elem_id="stats")
             files = gr.File(file_count="multiple", label="Add articles: " + " ".join(sorted(SUPPORTED_SUFFIXES)),
                             file_types=sorted(SUPPORTED_SUFFIXES), elem_id="upload")
             add = gr.Button("Add to index", variant="primary", elem_id="add")
             log = gr.Textbox(label="Result", lines=6, interactive=False, elem_id="upload-log")
 
         def respond(message: str, past: list[dict[str, str]], mode_: str, k: float, since: str, until: str,
-                    only: list[str] | None, near: str = ""):
+                    only: list[str] | None, near: str = "") -> Iterator[tuple[Any, ...]]:
             options = Options(mode=mode_, top_k=int(k), date_from=parse_day(since, "From"),
                               date_to=parse_day(until, "To"), sources=tuple(only or ()),
                               around=parse_day(near, "Prefer news from around"))
             for shown, panel_html in chat(assistant, message, past, options):
                 yield as_text(shown), panel_html, shown, ""
 
-        asked = question.submit(respond, [question, history, mode, top_k, date_from, date_to, sources, around],
-                                [chatbot, panel, history, question], api_name="ask",
-                                concurrency_limit=CONCURRENT_ANSWERS, concurrency_id="answers")
-        question.stop(None, cancels=[asked])
-        chatbot.clear(lambda: ([], sources_html()), None, [history, panel], cancels=[asked], api_name=False)
-        new_chat.click(lambda: ([], [], sources_html(), ""), None, [chatbot, history, panel, question],
-                       cancels=[asked], api_name="new_chat")
+        def stop_shown(visible: bool) -> dict[str, Any]:
+            return {"fn": lambda: gr.update(visible=visible), "outputs": stop, "queue": False,
+                    "show_progress": "hidden", "api_name": False}
 
-        def upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()):
+        asked = question.submit(**stop_shown(True)).then(
+            respond, [question, history, mode, top_k, date_from, date_to, sources, around],
+            [chatbot, panel, history, question], api_name="ask", concurrency_limit=CONCURRENT_ANSWERS,
+            concurrency_id="answers")
+        asked.then(**stop_shown(False))  # after the answer, a refusal or an error alike
+        stop.click(**stop_shown(False), cancels=[asked])
+        chatbot.clear(lambda: ([], sources_html(), gr.update(visible=False)), None, [history, panel, stop],
+                      cancels=[asked], api_visibility="private")
+        new_chat.click(lambda: ([], [], sources_html(), "", gr.update(visible=False)), None,
+                       [chatbot, history, panel, question, stop], cancels=[asked], api_name="new_chat")
+
+        def upload(paths: list[str] | None,
+                   progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's idiom
             result = add_files(assistant, paths, progress)
-            return result, stats_markdown(assistant), gr.update(choices=source_choices(assistant)), None
+            return result, stats_html(assistant), gr.update(choices=source_choices(assistant)), None
 
         add.click(upload, files, [log, stats, sources, files], api_name="add_files", concurrency_limit=1)
-        app.load(lambda: (stats_markdown(assistant), gr.update(choices=source_choices(assistant))), None,
-                 [stats, sources], api_name=False)
+        app.load(lambda: (stats_html(assistant), gr.update(choices=source_choices(assistant))), None,
+                 [stats, sources], api_visibility="private")
     return app
 
 
 def launch(assistant: NewsAssistant, host: str = "127.0.0.1", port: int | None = None,
            auth: tuple[str, str] | None = None, block: bool = True) -> gr.Blocks:
-    """Serve the app. Binding beyond this machine without a login is allowed but warned about."""
+    """Serve the app; with ``block``, until Ctrl+C (``KeyboardInterrupt`` is raised after the server stops). Binding
+    beyond this machine without a login is allowed but warned about. Gradio's own lines (its URL, how to make a
+    public link, its Ctrl+C notice) are not printed: the caller says where the app is, and a public link is not
+    something newsrag offers."""
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
         print(f"newsrag: warning: serving on {host} without a login: anyone who can reach this address can use "
               "the assistant and add files (set NEWSRAG_UI_AUTH=user:password or --auth)", flush=True)
     assistant.warm_up(background=True)  # models load, and read their instructions, before the first question
     app = build_app(assistant)
     app.queue(max_size=64, default_concurrency_limit=CONCURRENT_ANSWERS)
-    app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=not block, css=CSS,
-               max_file_size=MAX_UPLOAD, footer_links=[], quiet=not block, show_error=False, ssr_mode=False)
+    app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=True, css=CSS,
+               max_file_size=MAX_UPLOAD, footer_links=[], quiet=True, show_error=False, ssr_mode=False)
+    if block:
+        try:
+            while app.is_running:
+                time.sleep(0.2)
+        finally:
+            app.close(verbose=False)
     return app
 
 

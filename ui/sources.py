@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from rag.articles import Answer, Citation, Passage
 from rag.citations import MARKERS
+from rag.loaders import origin_label
 from rag.sentences import sentences
 
 _WORD = re.compile(r"\w+")
@@ -61,8 +62,9 @@ def _card(number: int, passage: Passage, cited_by: Sequence[str]) -> str:
     title = _e(passage.title or "Untitled")
     if re.match(r"https?://", passage.url or ""):
         title = f'<a href="{_e(passage.url)}" target="_blank" rel="noopener noreferrer nofollow">{title}</a>'
-    meta = " · ".join(_e(x) for x in (passage.source, passage.published_at.isoformat() if passage.published_at else "",
-                                        passage.origin if not passage.url else "") if x)
+    day = passage.published_at.isoformat() if passage.published_at else ""
+    file = "" if passage.url or passage.source else origin_label(passage.origin)  # the outlet says more than a path
+    meta = " · ".join(_e(x) for x in (passage.source, day, file) if x)
     return (f'<div class="nr-card" id="nr-source-{number}"><div class="nr-head"><span class="nr-num">[{number}]</span> '
             f'{title}</div><div class="nr-meta">{meta}</div><blockquote class="nr-passage">{body}</blockquote></div>')
 
