@@ -11,7 +11,7 @@ import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from rag.articles import Answer, Filters
 from rag.config import ANSWER_MODES
@@ -31,15 +31,24 @@ EXAMPLES = """examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", metavar="DIR", help="index folder (default: $NEWSRAG_INDEX or ./index)")
-    common.add_argument("--config", metavar="FILE", help="TOML settings file (default: $NEWSRAG_CONFIG or ./newsrag.toml)")
+class _Parser(argparse.ArgumentParser):
+    """argparse with the one-line errors every other failure gets (not the usage block), and a pointer to help."""
 
-    parser = argparse.ArgumentParser(
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog.split()[0]}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--index", metavar="DIR", help="index folder (default: $NEWSRAG_INDEX_DIR or ./index)")
+    common.add_argument("--config", metavar="FILE",
+                        help="TOML settings file (default: $NEWSRAG_CONFIG or ./newsrag.toml)")
+
+    parser = _Parser(
         prog="newsrag", description="Answer questions about a news corpus, citing the articles.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"newsrag {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     ingest = commands.add_parser(
         "ingest", parents=[common], help="add articles to the index",
@@ -58,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                                              "from. Nothing is removed if any target matches no article.")
     remove.add_argument("targets", nargs="+", metavar="TARGET", help="article id, URL, file or folder")
 
-    answering = argparse.ArgumentParser(add_help=False)
+    answering = _Parser(add_help=False)
     answering.add_argument("-k", "--top-k", type=int, help="passages to retrieve (default 5)")
     answering.add_argument("-m", "--mode", choices=ANSWER_MODES,
                            help="who writes the answer: local (a chat model on this machine, the default), extractive "
@@ -68,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     answering.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only articles published on or after")
     answering.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="only articles published on or before")
     answering.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
-                           help="answer as of that day: ignore later articles and prefer those published shortly before")
+                           help="answer as of that day: ignore later articles and prefer those published shortly "
+                                "before")
     answering.add_argument("--around", type=_date, metavar="YYYY-MM-DD",
                            help="prefer articles published near that day (nothing is ignored)")
 
@@ -143,10 +153,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                         "chunks_per_second": round(report.chunks_per_second, 1)}))
     else:
         changed = report.articles_added + report.articles_updated
-        line = (f"{report.articles_seen} articles read: {report.articles_added} new, {report.articles_updated} "
-                f"updated, {report.articles_unchanged} unchanged; {report.chunks_added} chunks added")
+        line = (f"{_count(report.articles_seen, 'article')} read: {report.articles_added} new, "
+                f"{report.articles_updated} updated, {report.articles_unchanged} unchanged; "
+                f"{_count(report.chunks_added, 'chunk')} added")
         if changed:
-            line += f" in {report.seconds:.1f}s ({report.chunks_per_second:.1f} chunks/s)"
+            line += f" in {report.seconds:.1f}s"
+            if report.model_seconds:
+                line += f" ({report.model_seconds:.1f}s of it loading the embedding model)"
+            line += f", {report.chunks_per_second:.1f} chunks/s"
         else:
             line += " (nothing new to index)"
         if report.articles_removed:
@@ -208,7 +222,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
     assistant = _assistant(args)
     auth = parse_auth(args.auth or os.environ.get("NEWSRAG_UI_AUTH"))
-    print(f"newsrag: serving {assistant.settings.index_dir} at http://{args.host}:{args.port} (Ctrl+C stops)", flush=True)
+    print(f"newsrag: serving {assistant.settings.index_dir} at http://{args.host}:{args.port} (Ctrl+C stops)",
+          flush=True)
     launch(assistant, host=args.host, port=args.port, auth=auth)
     return 0
 
@@ -222,10 +237,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise InputError(f"{flag} must be at least 1, got {value}")
     out = args.out or f"eval/reports/{Path(args.dataset).resolve().name}"
-    report = run_eval(args.dataset, out_dir=out, limit=args.limit, sample=args.sample, mode=args.mode, cache_dir=args.cache,
-                      progress=False if args.quiet else None, settings=Settings.load(args.config, index_dir=args.index),
-                      dates=args.dates, corpus=args.corpus)
-    print(summary_text(report, out))  # the headline figures: quiz answers and/or open answers
+    report = run_eval(args.dataset, out_dir=out, limit=args.limit, sample=args.sample, mode=args.mode,
+                      cache_dir=args.cache, progress=False if args.quiet else None,
+                      settings=Settings.load(args.config, index_dir=args.index), dates=args.dates, corpus=args.corpus)
+    print(summary_text(report, out))  # the headline figures, from the metric table (eval/metrics.py)
     return 0
 
 
@@ -241,7 +256,21 @@ def _answer_dict(answer: Answer) -> dict[str, Any]:
 
 
 def _to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=lambda o: o.isoformat() if isinstance(o, date) else str(o))
+    return json.dumps(data, indent=2, ensure_ascii=False,
+                      default=lambda o: o.isoformat() if isinstance(o, date) else str(o))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsrag")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def _date(text: str) -> date:
