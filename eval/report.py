@@ -132,7 +132,7 @@ def _answers_markdown(report: Report, quiz: Sequence[QuestionResult]) -> list[st
     scorers = [m for m in section("answers") if m.versus_gold]
     unanswerable = [r for r in quiz if r.question.answer is None]
     wrongly_refused = sum(r.refused for r in quiz if r.question.answer is not None)
-    refused = f"{wrongly_refused} answerable questions refused" + (
+    refused = f"{wrongly_refused} answerable question{'' if wrongly_refused == 1 else 's'} refused" + (
         f"; {sum(r.refused for r in unanswerable)} of {len(unanswerable)} unanswerable ones refused, as they should be"
         if unanswerable else "")
     return [

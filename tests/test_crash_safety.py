@@ -20,6 +20,8 @@ from rag.chunking import Chunker
 from rag.errors import StoreError
 from rag.loaders import load
 
+pytestmark = pytest.mark.slow  # each kills and reruns a real newsrag process: deselect with -m 'not slow' for a quick run
+
 SETTINGS = {"chunk_tokens": 40, "chunk_overlap": 5}  # small chunks: most articles have several
 ARTICLES = 150  # more than one write batch (rag.ingest.BATCH_CHUNKS)
 

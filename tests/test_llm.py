@@ -19,6 +19,8 @@ from rag.config import Settings
 from rag.errors import ConfigError, ModelError
 from rag.llm import LocalChatModel, chat_model
 
+pytestmark = pytest.mark.slow  # the real chat model: deselect with -m 'not slow' for a quick run
+
 INJECTION = """Harbor Bakery wins national bread prize
 
 Source: Riverside Gazette

@@ -20,6 +20,8 @@ from rag import NewsAssistant
 from rag.articles import Filters
 from rag.keywords import KeywordRow
 
+pytestmark = pytest.mark.slow  # an index of 33,500 articles: deselect with -m 'not slow' for a quick run
+
 ARTICLES = 33_500  # one chunk each: more articles, and more chunks, than SQLite's 32,766 variables
 SOURCES = ("North Wire", "South Wire")
 FIRST_DAY = date(2024, 1, 1)
