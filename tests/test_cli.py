@@ -22,7 +22,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_ingest_ask_stats_and_reingest(capsys, tmp_path):
     index = str(tmp_path / "index")
     code, out, _ = run(capsys, "ingest", "--index", index, str(SEEDS))
-    assert code == 0 and "1 new" in out and "chunks/s" in out
+    assert code == 0 and out.startswith("1 article read: 1 new") and "chunks/s" in out
 
     code, out, _ = run(capsys, "ingest", "--index", index, str(SEEDS))
     assert code == 0 and "0 chunks added" in out and "nothing new" in out
@@ -143,3 +143,26 @@ def test_a_source_from_a_file_shows_its_outlet_and_date_or_else_a_relative_file_
     answers = out.split("\n", 2)[2]  # after the banner, which names the index
     assert code == 0 and str(tmp_path) not in answers  # no absolute path from the machine that ingested
     assert out.count("news/mill.txt") == 2  # under the answer, and in the /sources listing
+
+
+def test_a_bad_flag_is_one_error_line_and_version_is_known(capsys):
+    with pytest.raises(SystemExit) as exit_code:
+        main(["ask", "--since", "2024-13-01", "Where?"])
+    out, err = capsys.readouterr()
+    assert exit_code.value.code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("newsrag: error: argument --since: not a date") and "usage" not in err
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("newsrag ")
+
+
+def test_help_names_the_variable_that_sets_the_index(capsys):
+    with pytest.raises(SystemExit):
+        main(["stats", "--help"])
+    assert "$NEWSRAG_INDEX_DIR" in capsys.readouterr().out
+
+
+def test_ingest_speed_leaves_out_loading_the_model():
+    from rag.articles import IngestReport
+
+    assert IngestReport(chunks_added=100, seconds=12.0, model_seconds=10.0).chunks_per_second == 50.0
