@@ -261,7 +261,7 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
 
         def stop_shown(visible: bool) -> dict[str, Any]:
             return {"fn": lambda: gr.update(visible=visible), "outputs": stop, "queue": False,
-                    "show_progress": "hidden", "api_name": False}
+                    "show_progress": "hidden", "api_visibility": "private"}
 
         asked = question.submit(**stop_shown(True)).then(
             respond, [question, history, mode, top_k, date_from, date_to, sources, around],
