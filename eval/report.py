@@ -266,7 +266,7 @@ def _open_plot(report: Report) -> Figure:
     rates = [(f"{m.name} {_ARROWS[m.higher_is_better]}", report[m]) for m in section("open_answers") if m.unit is RATE]
     fig, axes = plt.subplots(1, 2, figsize=(14, max(2.4, 1.0 + 0.5 * max(len(kinds), len(rates)))))
     for ax, bars, title in ((axes[0], kinds, f"Open answers: key-fact recall by kind ({report.mode})"),
-                            (axes[1], rates, f"Open answers: {report.dataset} (↑ higher is better, ↓ lower)")):
+                            (axes[1], rates, f"Open answers: {report.dataset}\n(↑ higher is better, ↓ lower)")):
         _bars(ax, bars[::-1], title)
     return fig
 
