@@ -152,7 +152,7 @@ def step_newsrag(corpus: str, index: str, precision: str, search_after: bool = F
 
     started = time.perf_counter()
     assistant = NewsAssistant(index_dir=index, mode="extractive", embed_precision=precision)
-    assistant.embeddings.embed_query("warm-up")  # load the model before the clock starts
+    assistant.embeddings.embed_documents(["warm-up"])  # load the model before the clock starts
     load_s = time.perf_counter() - started
     before = _holds(assistant.index) if (Path(index) / "chroma.sqlite3").is_file() else 0
     report = assistant.ingest([corpus], progress=False)

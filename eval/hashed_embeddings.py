@@ -35,3 +35,5 @@ class HashedEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+    embed_sentences = embed_documents  # what answering embeds: the same cheap vectors

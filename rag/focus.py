@@ -34,7 +34,7 @@ class PassageFocuser:
         spans = [sentences(p.text) or [(0, len(p.text))] for p in passages]
         texts = [p.text[s:e] for p, spans_of in zip(passages, spans) for s, e in spans_of]
         query = np.asarray(self.embeddings.embed_query(question))  # cached: retrieval embedded it already
-        scores = np.asarray(self.embeddings.embed_documents(texts)) @ query
+        scores = np.asarray(self.embeddings.embed_sentences(texts)) @ query
         focused: list[tuple[float, int, Passage]] = []
         offset = 0
         for rank, (passage, spans_of) in enumerate(zip(passages, spans)):

