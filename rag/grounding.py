@@ -125,6 +125,7 @@ def specifics(claim: str, phrase: bool = False) -> Specifics:
                     break
                 if not follower[:1].isupper():
                     break
+    attributions += _acts_of_actors(tokens)
     for words_quoted in re.findall(r"[\"“‘']([^\"“”‘’']{3,80})[\"”’']", text):
         exact.extend(w for w in fold(words_quoted).split() if w not in _STOPWORDS)
     folded = fold(text)
@@ -143,6 +144,50 @@ def specifics(claim: str, phrase: bool = False) -> Specifics:
                      tuple(p for p in dict.fromkeys(phrases) if p))
 
 
+# The forms in which news prose attaches an act to whoever did it, whatever the actor's case: "the government
+# demanded", "with the new authorities demanding", "officials have warned", "Russia's demand", "demanded by Russia".
+_ACT_FORMS = re.compile(r"^(?:said|says|told|stated|announc(?:ed|es|ing)|declar(?:ed|es|ing)|demand(?:ed|s|ing)?|"
+                        r"call(?:ed|s|ing)|urg(?:ed|es|ing)|warn(?:ed|s|ing)|den(?:ied|ies|ying)|claim(?:ed|s|ing)|"
+                        r"accus(?:ed|es|ing)|pledg(?:ed|es|ing)|promis(?:ed|es|ing)|threaten(?:ed|s|ing)|vow(?:ed|s|ing)|"
+                        r"insist(?:ed|s|ing)|condemn(?:ed|s|ing)|prais(?:ed|es|ing)|blam(?:ed|es|ing)|refus(?:ed|es|ing)|"
+                        r"reject(?:ed|s|ing)|confirm(?:ed|s|ing)|respond(?:ed|s|ing)|repl(?:ied|ies|ying)|"
+                        r"agre(?:ed|es|eing))$")
+_BETWEEN = set("""has have had was were is are be been also again reportedly publicly repeatedly previously later then
+formally officially strongly quickly immediately swiftly already once now not never""".split())
+_NO_ACTOR = set("""a an the and or but of in on at to for from by with as after before during since while when where
+what which who whom why how this that these those there their they he she it its his her we our i you yes no not also
+however meanwhile is are was were be been being has have had do does did will would can could should may might must
+about into over under than then so if because up down out off more most less very just only such article articles
+report reports source sources passage passages point points news media story statement""".split())
+
+
+def _acts_of_actors(tokens: Sequence[str]) -> list[tuple[str, str]]:
+    """(actor, verb) for every act a claim attributes: the word before the verb (past auxiliaries and adverbs), the
+    owner in "X's demand", or the agent in "demanded by X". Pronouns and "the articles" name no one to check."""
+    found: list[tuple[str, str]] = []
+    for index, token in enumerate(tokens):
+        verb = token.lower()
+        if not _ACT_FORMS.match(verb) or (verb == "demand" and not (index and re.search(r"['’]s$", tokens[index - 1]))):
+            continue
+        actor = None
+        if index + 2 < len(tokens) and tokens[index + 1].lower() == "by":  # the agent's last word: "by the new
+            after: list[str] = []  # authorities" -> "authorities"
+            for word in tokens[index + 2:index + 6]:
+                if fold(word) in _STOPWORDS:
+                    if after:
+                        break
+                    continue
+                after.append(word)
+            actor = after[-1] if after else None
+        else:
+            before = [t for t in reversed(tokens[max(0, index - 4):index]) if t.lower() not in _BETWEEN]
+            actor = before[0] if before else None
+        folded = fold(actor or "").split()
+        if folded and folded[-1] not in _NO_ACTOR and folded[-1].isalpha():
+            found.append((folded[-1], verb[:5]))
+    return found
+
+
 def supports(passages: Sequence[Passage], claim: Specifics) -> bool:
     """Whether the passages together state every specific of the claim (and each attributed act with its actor)."""
     text = " ".join(p.text for p in passages)
@@ -157,19 +202,31 @@ def supports(passages: Sequence[Passage], claim: Specifics) -> bool:
 
 
 def _acts(name: str, verb: str, passages: Sequence[Passage]) -> bool:
-    """Whether some source sentence has ``name`` within eight words before a form of ``verb`` (or, for "said",
-    just after it: "…, said Smith"), i.e. the source says that name did it."""
+    """Whether some source sentence has ``name`` within eight words before a form of ``verb`` (or just after it:
+    "…, said Smith", "demanded by Smith", "reports from Smith"), i.e. the source says that name did it."""
     for passage in passages:
         for start, end in sentences(passage.text):
             words = fold(passage.text[start:end]).split()
             for at, word in enumerate(words):
                 if not word.startswith(verb):
                     continue
-                around = words[max(0, at - 8):at] + (words[at + 1:at + 3] if verb.startswith("sa") else [])
+                after = words[at + 1:at + 3] if verb.startswith("sa") else []  # "…, said Smith"
+                if words[at + 1:at + 2] in (["by"], ["from"]):  # "demanded by X", "reports from X"
+                    after = words[at + 2:at + 5]
+                around = words[max(0, at - 8):at] + after
                 if any(w == name or (len(name) >= 4 and w.startswith(name) and len(w) - len(name) <= 1)
                        for w in around):
                     return True
     return False
+
+
+_SPEECH = ("said", "say", "told", "state", "annou", "decla", "claim", "argue", "propo", "warne", "urged", "deman",
+           "calle", "respo", "repli", "denie", "insis", "vowed", "pledg", "wrote", "tweet")
+
+
+def speaks(name: str, passages: Sequence[Passage]) -> bool:
+    """Whether some source sentence has ``name`` (folded) saying, announcing, demanding … something."""
+    return any(_acts(name, verb, passages) for verb in _SPEECH)
 
 
 @dataclass(frozen=True)
@@ -186,41 +243,53 @@ def check_answer(text: str, passages: Sequence[Passage], phrase: bool = False, q
     """Keep the claims of ``text`` its cited passages support, re-cite those another passage supports, drop the
     rest (and repeats). ``phrase``: the text is a quiz answer (a phrase and its [n]), checked word by word. What the
     ``question`` itself says ("… in June 2022?") may be restated without a source."""
-    given = _words(question) if question else frozenset()
-    kept_parts: list[str] = []
-    seen: set[str] = set()
-    dropped: list[str] = []
-    kept = recited = 0
-    for sentence in split_answer(text):
+    checker = ClaimChecker(passages, phrase=phrase, question=question)
+    kept = [shown for sentence in split_answer(text) if (shown := checker.check(sentence))]
+    return Checked(" ".join(kept), checker.kept, checker.recited, tuple(checker.dropped))
+
+
+class ClaimChecker:
+    """The check one claim at a time, so that an answer can be shown sentence by sentence as the model writes it,
+    each sentence only once it has passed (``check_answer`` runs it over a whole text, with the same result)."""
+
+    def __init__(self, passages: Sequence[Passage], phrase: bool = False, question: str = "") -> None:
+        self.passages = passages
+        self.phrase = phrase
+        self.given = _words(question) if question else frozenset()
+        self.seen: set[str] = set()
+        self.dropped: list[str] = []
+        self.kept = self.recited = 0
+
+    def check(self, sentence: str) -> str | None:
+        """The claim as it may be shown (with the markers of the passages that state it), or None: dropped, a
+        repeat, or markers alone."""
+        passages = self.passages
         numbers = cited_numbers(sentence, len(passages))
         claim_text = re.sub(r"\s+([.,;:!?])", r"\1", MARKERS.sub("", sentence)).strip()
         key = fold(claim_text)
-        if key in seen or not claim_text.strip(" .,;:!?-–—"):
-            continue  # a repeat (small models loop) or markers alone
-        seen.add(key)
+        if key in self.seen or not claim_text.strip(" .,;:!?-–—"):
+            return None  # a repeat (small models loop) or markers alone
+        self.seen.add(key)
         if NOT_GIVEN.search(claim_text):
-            kept_parts.append(claim_text)  # "The articles do not give …": a statement about the sources, not a claim
-            continue
-        found = specifics(claim_text, phrase=phrase)
-        claim = replace(found, exact=tuple(w for w in found.exact if w not in given),
-                        names=tuple(w for w in found.names if not _same_name(w, given)))
+            return claim_text  # "The articles do not give …": a statement about the sources, not a claim
+        found = specifics(claim_text, phrase=self.phrase)
+        claim = replace(found, exact=tuple(w for w in found.exact if w not in self.given),
+                        names=tuple(w for w in found.names if not _same_name(w, self.given)))
         cited = [passages[n - 1] for n in numbers]
         checkable = claim.exact or claim.names or claim.attributions or claim != found  # else: word overlap decides
         if cited and checkable and supports(cited, claim):
-            kept_parts.append(_with_markers(claim_text, _needed(numbers, claim, passages)))
-            kept += 1
-            continue
+            self.kept += 1
+            return _with_markers(claim_text, _needed(numbers, claim, passages))
         other = _supporting(claim_text, claim, passages)
         sources = [other] if other is not None else _item_sources(claim, passages)
         if not sources:
-            dropped.append(sentence)
-            continue
+            self.dropped.append(sentence)
+            return None
         if set(sources) <= set(numbers):
-            kept += 1
+            self.kept += 1
         else:
-            recited += 1
-        kept_parts.append(_with_markers(claim_text, sources))
-    return Checked(" ".join(kept_parts), kept, recited, tuple(dropped))
+            self.recited += 1
+        return _with_markers(claim_text, sources)
 
 
 def _needed(numbers: list[int], claim: Specifics, passages: Sequence[Passage]) -> list[int]:

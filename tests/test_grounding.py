@@ -67,6 +67,27 @@ def test_an_act_attributed_to_the_wrong_actor_is_dropped():
     assert said.kept == 1
 
 
+@pytest.mark.parametrize("claim", [
+    "The clashes have led to a tense situation, with the government demanding Russian cooperation in apprehending "
+    "Assad [1].",  # the case seen in the app: the article has the new authorities demanding it
+    "Russia's demand for cooperation in apprehending Assad complicated relations [1].",
+    "Russian cooperation in apprehending Assad was demanded by Russia [1].",
+    "Officials have demanded Russian cooperation in apprehending Assad [1].",
+])
+def test_however_news_prose_attaches_an_act_to_an_actor_the_actor_must_be_the_sources(claim):
+    assert check_answer(claim, [passage(SEED)]).text == ""
+
+
+@pytest.mark.parametrize("claim", [
+    "Relations are complicated, with the new authorities demanding Russian cooperation in apprehending Assad [1].",
+    "Russian cooperation in apprehending Assad was demanded by the new authorities [1].",
+    "According to Al Ekhbariya, the skirmishes took place near the Nayrab refugee camp [1].",
+    "The Syrian army command announced that Assad's rule had come to an end [1].",
+])
+def test_an_act_attributed_as_the_source_does_is_kept(claim):
+    assert check_answer(claim, [passage(SEED)]).kept == 1
+
+
 def test_a_sentence_saying_what_the_articles_lack_is_kept_without_a_citation():
     checked = check_answer("The articles do not give a death toll [1]. Clashes erupted in Aleppo province [1].",
                            [passage(SEED)])
@@ -81,9 +102,9 @@ def test_a_generic_sentence_needs_words_a_source_shares():
 
 def test_specifics_skip_sentence_openers_but_not_names_or_numbers():
     found = specifics("Officials said the Nayrab camp held 4,000 people in March.")
-    assert set(found.exact) == {"4000", "march"} and found.names == ("nayrab",)
-    assert ("officials", "said") not in found.attributions  # an opener only counts as an actor before a verb …
-    assert specifics("Russia demanded talks.").attributions == (("russia", "deman"),)  # … like this one
+    assert set(found.exact) == {"4000", "march"} and found.names == ("nayrab",)  # "Officials" is no name …
+    assert found.attributions == (("officials", "said"),)  # … but they are who said it
+    assert specifics("Russia demanded talks.").attributions == (("russia", "deman"),)
 
 
 def test_not_given_says_so_and_quotes_the_closest_sentence():
