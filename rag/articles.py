@@ -98,8 +98,28 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class KeyPoint:
+    """A sentence an open answer quotes from source ``[number]`` (with the sentence before it when it needs it):
+    ``passage`` is that sentence as a slice of its article, with the article's title, outlet, date and URL."""
+
+    number: int
+    passage: Passage
+
+    @property
+    def text(self) -> str:
+        return self.passage.text
+
+    @property
+    def published_at(self) -> date | None:
+        return self.passage.published_at
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What the assistant says: text with [n] markers, the sources those markers point at, and all it retrieved."""
+    """What the assistant says: text with [n] markers, the sources those markers point at, and all it retrieved.
+
+    An open answer's ``text`` is its ``lead`` (the model's 1–3 checked sentences, "" when there is none) followed by
+    its ``points``, one line each; a quiz answer's is its phrase and the quoted sentence that states it."""
 
     question: str
     text: str
@@ -108,7 +128,10 @@ class Answer:
     mode: str
     refused: bool = False
     short_answer: str = ""  # the phrase that answers a quiz question (a name, place, date, number); "" otherwise
-    form: str = ""  # "quiz" (one fact: a phrase and its evidence) or "open" (a few cited sentences); see rag.answerers
+    form: str = ""  # "quiz" (one fact: a phrase and its evidence) or "open" (key points and a lead); rag.answerers
+    points: tuple[KeyPoint, ...] = ()  # an open answer's key points, in the order shown
+    lead: str = ""  # an open answer's checked lead sentences
+    not_given: str = ""  # what the articles do not give of what was asked ("The articles do not give …"), if anything
 
 
 @dataclass(frozen=True)

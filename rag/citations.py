@@ -4,12 +4,13 @@ markers all point at a passage, and the sentence-level helpers that grounding an
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
-from rag.articles import Answer, Citation, Passage
+from rag.articles import Answer, Citation, KeyPoint, Passage
 from rag.sentences import sentences
 
+EXCERPT_GAP = "\n…\n"  # between two excerpts of one article that are not next to each other
 NOT_COVERED = "The indexed articles do not cover this question, so I cannot answer it from them."
 
 MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")  # [1], [2, 3]: citation markers
@@ -74,6 +75,19 @@ def split_answer(text: str) -> list[str]:
     return parts
 
 
+def complete_sentences(pieces: Iterable[str]) -> Iterator[str]:
+    """The sentences of a text arriving in pieces (a model's stream), each as soon as it is complete with its [n]
+    markers: when the next sentence has begun. The last comes at the end of the stream."""
+    buffer = ""
+    for piece in pieces:
+        buffer += piece
+        parts = split_answer(buffer)
+        if len(parts) > 1:
+            yield from parts[:-1]
+            buffer = buffer[buffer.rindex(parts[-1]):]
+    yield from split_answer(buffer)
+
+
 def renumbered(answer: Answer) -> Answer:
     """The answer with its cited passages numbered 1, 2 … in the order the text first cites them, and listed first,
     so a reader's sources list always starts at [1] (a model citing only its second source wrote "[2]")."""
@@ -86,3 +100,30 @@ def renumbered(answer: Answer) -> Answer:
                                          if int(raw) in new_number), answer.text)
     recited = cite(answer.question, text, [answer.passages[n - 1] for n in order], answer.mode)
     return replace(recited, refused=answer.refused, short_answer=answer.short_answer, form=answer.form)
+
+
+def by_article(passages: Sequence[Passage]) -> list[Passage]:
+    """One passage per article, in the order the articles first appear, so that an answer numbers each article
+    once: its excerpts in article order, overlapping or touching ones joined into one slice, others with an
+    ellipsis line (``EXCERPT_GAP``) between them; ``start``/``end`` span them all."""
+    groups: dict[str, list[Passage]] = {}
+    for passage in passages:
+        groups.setdefault(passage.article_id, []).append(passage)
+    merged = []
+    for parts in groups.values():
+        first = parts[0]
+        ordered = sorted(parts, key=lambda p: (p.start, -p.end))
+        text, start, end = ordered[0].text, ordered[0].start, ordered[0].end
+        for part in ordered[1:]:
+            if part.end <= end:
+                continue  # already inside
+            text += part.text[end - part.start:] if part.start <= end else EXCERPT_GAP + part.text
+            end = part.end
+        merged.append(first if len(parts) == 1 else replace(first, text=text, start=start, end=end))
+    return merged
+
+
+def point_line(point: KeyPoint) -> str:
+    """A key point as one line of an answer's text: its source's date, the quoted sentence, its [n]."""
+    day = f"{point.published_at.isoformat()} — " if point.published_at else ""
+    return f"• {day}{quoted(' '.join(point.text.split()))} [{point.number}]"

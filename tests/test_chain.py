@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from langchain_core.runnables import RunnableLambda
+
 from rag.articles import Passage
 from rag.chain import build_chain
-from rag.citations import NOT_COVERED, cite, renumbered, split_answer
+from rag.citations import EXCERPT_GAP, NOT_COVERED, by_article, cite, renumbered, split_answer
 
 
 def passage(n: int) -> Passage:
@@ -31,21 +35,32 @@ def test_answer_sentences_keep_their_trailing_markers():
     assert split_answer("One thing. [1] Another [2]. Last. [1][3]") == ["One thing. [1]", "Another [2].", "Last. [1][3]"]
 
 
-def test_chain_streams_passages_then_text_and_refuses_without_calling_the_answerer():
+def test_chain_streams_passages_reading_then_text_and_writes_nothing_without_passages():
     calls = []
 
-    def answerer(question, passages):
-        calls.append(question)
-        return f"Answer from {len(passages)} passages [1]."
+    def writer(reading):
+        return RunnableLambda(lambda x: calls.append(x["question"]) or f"Answer from {len(reading)} passages [1].")
 
-    chain = build_chain(lambda x: [passage(1)] if "news" in x["question"] else [], answerer)
+    chain = build_chain(lambda x: [passage(1)] if "news" in x["question"] else [], lambda x: x["passages"], writer)
     updates = list(chain.stream({"question": "news?"}))
     keys = [next(iter(u)) for u in updates if "question" not in u]
-    assert keys == ["passages", "text"]
+    assert keys == ["passages", "reading", "text"]
     assert chain.invoke({"question": "news?"})["text"] == "Answer from 1 passages [1]."
     calls.clear()
-    assert chain.invoke({"question": "weather?"})["text"] == NOT_COVERED
-    assert calls == []
+    nothing = chain.invoke({"question": "weather?"})
+    assert nothing["reading"] is None and nothing["text"] == "" and calls == []
+
+
+def test_one_article_is_one_source_its_excerpts_joined():
+    article = "First sentence here. Second one follows. Third sentence. Fourth and last sentence."
+    first = replace(passage(1), text=article[:40], start=0, end=40, chunk_id="a1:0")
+    overlapping = replace(passage(1), text=article[21:57], start=21, end=57, chunk_id="a1:1")
+    far = replace(passage(1), text=article[58:], start=58, end=len(article), chunk_id="a1:2")
+    [merged, other] = by_article([overlapping, passage(2), first])
+    assert merged.text == article[:57] and (merged.start, merged.end) == (0, 57)  # overlapping chunks: one slice
+    assert merged.chunk_id == "a1:1" and other.article_id == "a2"  # in the order the articles came
+    [with_gap] = by_article([first, far])
+    assert with_gap.text == article[:40] + EXCERPT_GAP + article[58:] and with_gap.end == len(article)
 
 
 def test_renumbering_lists_the_first_cited_source_as_1():
