@@ -1,30 +1,31 @@
-"""The ways of answering, one small class each, behind one interface: select the passages to read, stream the
-text, then finish it (check every claim against its sources and cite them).
+"""The ways of answering, one small class each, behind one interface: read (choose what the answer is written from,
+numbered one source per article), write (a chat model's raw text), then answer (check every claim against its sources,
+show it only once checked, cite it).
 
 - ``QuizAnswerer``: a chat model names the answer in a phrase ("Russia [1]"); the sentence stating it is then quoted
   from the source, so the explanation cannot be invented.
-- ``OpenAnswerer``: a chat model writes 2–5 sentences, each citing its sources, for summaries, why/how, reactions,
-  timelines, lists, comparisons and "the latest".
-- ``ExtractiveAnswerer`` (``rag.extractive``): no model; quotes the best sentences.
+- ``OpenAnswerer``: for summaries, why/how, reactions, timelines, lists, comparisons and "the latest": key points
+  quoted from the articles (``rag.selection``), shown at once, then a chat model's short lead over them.
+- ``QuotingAnswerer``: no model; a quiz question's best sentences quoted (``rag.extractive``).
 
 Which form a question gets is ``question_form``: the question's own grammar, not a model call (see its docstring).
 Every model answer goes through ``rag.grounding`` before it is shown: claims its cited passages do not state are
-re-cited or dropped, and an answer left with nothing says what the articles do not give.
+re-cited or dropped, and a quiz answer left with nothing says what the articles do not give.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.articles import Answer, Passage
-from rag.citations import MARKERS, cite, split_answer
-from rag.grounding import check_answer, not_given
+from rag.articles import Answer, Citation, KeyPoint, Passage
+from rag.citations import MARKERS, by_article, cite, complete_sentences, point_line, renumbered, split_answer
+from rag.grounding import NOT_GIVEN, ClaimChecker, check_answer, not_given
 
 QUIZ, OPEN = "quiz", "open"
 
@@ -60,55 +61,66 @@ def question_form(question: str) -> str:
     return OPEN if _OPEN_ANYWHERE.search(text) else QUIZ
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What an answer is written from: its sources, numbered [1], [2] … in this order, one passage per article; for
+    an open answer also the key points quoted from them, and the sentence saying which detail the question asks for
+    they do not give ("The articles do not give …"), if any."""
+
+    sources: tuple[Passage, ...]
+    points: tuple[KeyPoint, ...] = ()
+    missing: str = ""
+
+
 class Answerer(Protocol):
-    """One way of answering. ``read`` picks what the answer is written from (those passages are shown and
-    numbered); ``writer`` is the Runnable over the chain's {"question", "query", "passages"} that streams the text
-    with [n] markers; ``finish`` checks and cites it."""
+    """One way of answering. ``read`` picks what the answer is written from (those sources are shown and numbered);
+    ``writer`` is the model's part for that reading, a Runnable over the chain's {"question", "query", "reading"}
+    that streams raw text with [n] markers (None: no model writes); ``answer`` turns that text into what is shown,
+    each piece only once it is checked, and ends with the ``Answer``."""
 
     form: str
 
-    def read(self, question: str, passages: Sequence[Passage]) -> list[Passage]: ...
+    def read(self, question: str, passages: Sequence[Passage]) -> Reading: ...
 
-    def writer(self) -> Runnable: ...
+    def writer(self, reading: Reading) -> Runnable | None: ...
 
     def prime(self) -> None: ...
 
-    def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer: ...
+    def answer(self, question: str, reading: Reading, written: Iterable[str], mode: str) -> Iterator[str | Answer]: ...
 
 
-class _ModelAnswerer:
-    """What the chat-model answerers share: focused passages, and their prompt piped into the model."""
+class QuizAnswerer:
+    """A chat model's short phrase, grounded word by word, then followed by the quoted sentence that states it. The
+    phrase is a few tokens, so it is shown whole, once checked, never while the model writes it."""
+
+    form = QUIZ
 
     def __init__(self, model, focus) -> None:  # noqa: ANN001 - a BaseChatModel and a PassageFocuser
         self.model = model
         self.focus = focus
 
-    def read(self, question: str, passages: Sequence[Passage]) -> list[Passage]:
-        return self.focus(question, passages)
+    def read(self, question: str, passages: Sequence[Passage]) -> Reading:
+        return Reading(tuple(by_article(self.focus(question, passages))))
 
-    def writer(self) -> Runnable:
+    def writer(self, reading: Reading) -> Runnable | None:
         """The prompt, the model, its text. The model gets the standalone form of the question (``query``): a small
         model answers "Where did Assad flee?" better than "Where did he flee?" plus a conversation."""
-        return RunnableLambda(lambda x: self.messages(x["query"], x["passages"])) | self.model | StrOutputParser()
-
-    def messages(self, question: str, passages: Sequence[Passage]) -> list:
-        raise NotImplementedError
-
-    def prime(self) -> None:
-        """Have a local model read this answerer's fixed instructions now (``LocalChatModel.prime``)."""
-        if hasattr(self.model, "prime"):
-            self.model.prime(self.messages("", []))
-
-
-class QuizAnswerer(_ModelAnswerer):
-    """A chat model's short phrase, grounded word by word, then followed by the quoted sentence that states it."""
-
-    form = QUIZ
-
-    def messages(self, question: str, passages: Sequence[Passage]) -> list:
         from rag.generation import answer_messages
 
-        return answer_messages(question, passages)
+        return RunnableLambda(lambda x: answer_messages(x["query"], x["reading"].sources)) | self.model | \
+            StrOutputParser()
+
+    def prime(self) -> None:
+        """Have a local model read the fixed instructions now (``LocalChatModel.prime``)."""
+        from rag.generation import answer_messages
+
+        if hasattr(self.model, "prime"):
+            self.model.prime(answer_messages("", []))
+
+    def answer(self, question: str, reading: Reading, written: Iterable[str], mode: str) -> Iterator[str | Answer]:
+        answer = renumbered(self.finish(question, "".join(written), reading.sources, mode))
+        yield answer.text
+        yield answer
 
     def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer:
         from rag.generation import is_no_answer, lead_phrase, supporting_sentence
@@ -127,58 +139,108 @@ class QuizAnswerer(_ModelAnswerer):
         return replace(cite(question, checked.text + evidence, passages, mode), short_answer=phrase, form=self.form)
 
 
-class OpenAnswerer(_ModelAnswerer):
-    """A few sentences from a chat model, each claim checked against the passage it cites."""
+class OpenAnswerer:
+    """Key points first: the sentences of the retrieved chunks that state the facts (``rag.selection``), quoted and
+    cited, shown as soon as they are chosen. Then, when there is a chat model, a short lead that sums them up, written
+    from the points alone and shown sentence by sentence, each only once the grounding check has passed it."""
 
     form = OPEN
 
-    def messages(self, question: str, passages: Sequence[Passage]) -> list:
-        from rag.generation import open_answer_messages
+    def __init__(self, model, select) -> None:  # noqa: ANN001 - a BaseChatModel (or None) and a SentenceSelector
+        self.model = model
+        self.select = select
 
-        return open_answer_messages(question, passages)
+    def read(self, question: str, passages: Sequence[Passage]) -> Reading:
+        from rag.details import asked_detail, is_given
+        from rag.selection import arrange
 
-    def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer:
-        from rag.generation import is_no_answer
+        chosen = arrange(question, self.select(question, passages))
+        numbers: dict[str, int] = {}
+        for point in chosen:
+            numbers.setdefault(point.article_id, len(numbers) + 1)
+        chunks = [p for p in passages if any(s.chunk_id.startswith(p.chunk_id + "@") for s in chosen)]
+        sources = sorted(by_article(chunks), key=lambda p: numbers[p.article_id])
+        detail = asked_detail(question)
+        missing = detail.sentence() if detail and not is_given(detail, chosen) else ""
+        return Reading(tuple(sources), tuple(KeyPoint(numbers[p.article_id], p) for p in chosen), missing)
 
-        if is_no_answer(text):
-            return refusal(question, passages, mode, self.form)
-        checked = check_answer(" ".join(text.split()), passages, question=question)
-        claims = [s for s in split_answer(checked.text) if MARKERS.search(s)]
-        if not claims:
-            return refusal(question, passages, mode, self.form)  # nothing left that a source states
-        # The model's own "the articles do not give …" beside supported claims is dropped: measured on open dev
-        # questions, a 1.5B model wrote it in most answers that the articles did answer.
-        return replace(cite(question, " ".join(claims), passages, mode), form=self.form)
+    def writer(self, reading: Reading) -> Runnable | None:
+        from rag.generation import lead_messages
+
+        if self.model is None or not reading.points:
+            return None
+        return RunnableLambda(lambda x: lead_messages(x["query"], x["reading"].points)) | self.model | \
+            StrOutputParser()
+
+    def prime(self) -> None:
+        from rag.generation import lead_messages
+
+        if hasattr(self.model, "prime"):
+            self.model.prime(lead_messages("", []))
+
+    def answer(self, question: str, reading: Reading, written: Iterable[str], mode: str) -> Iterator[str | Answer]:
+        if not reading.points:
+            yield refusal(question, reading.sources, mode, self.form)
+            return
+        checker = ClaimChecker(point_passages(reading), question=question)
+        lead: list[str] = []
+        for sentence in complete_sentences(written):
+            shown = checker.check(sentence)
+            if shown and MARKERS.search(shown) and not NOT_GIVEN.search(shown):  # the model's own "not given"
+                yield (" " if lead else "") + shown  # goes: the points say what the articles give
+                lead.append(shown)
+        yield self.finish(question, reading, lead, mode)
+
+    def finish(self, question: str, reading: Reading, lead: Sequence[str], mode: str) -> Answer:
+        """The answer from its checked lead sentences and its points."""
+        heading = "What the articles report:" if reading.missing else "Key points:"
+        points = "\n".join([heading, *(point_line(p) for p in reading.points)])
+        text = "\n\n".join(part for part in (" ".join([reading.missing, *lead]).strip(), points) if part)
+        citations = []
+        for number, passage in enumerate(reading.sources, start=1):
+            cited_by = [s for s in lead if f"[{number}]" in s]
+            cited_by += [s for p in reading.points if p.number == number for s in split_answer(p.text)]
+            citations.append(Citation(number, passage, tuple(cited_by)))
+        return Answer(question=question, text=text, citations=tuple(citations), passages=reading.sources, mode=mode,
+                      refused=bool(reading.missing), form=self.form, points=reading.points, lead=" ".join(lead),
+                      not_given=reading.missing)
+
+
+def point_passages(reading: Reading) -> list[Passage]:
+    """Source ``n`` as the lead's check sees it: only the text of its points, the lead's whole evidence."""
+    return [replace(source, text="\n".join(p.text for p in reading.points if p.number == number))
+            for number, source in enumerate(reading.sources, start=1)]
 
 
 class QuotingAnswerer:
-    """The extractive mode for either form: the best sentences quoted (more of them, from more passages, for an
-    open question). Quoted text needs no grounding check: it is the source."""
+    """The extractive mode for a quiz question: the best sentences quoted, no model. Quoted text needs no grounding
+    check: it is the source. (An open question in extractive mode gets its key points without a lead.)"""
 
-    def __init__(self, embeddings, form: str) -> None:  # noqa: ANN001
+    form = QUIZ
+
+    def __init__(self, embeddings) -> None:  # noqa: ANN001
         from rag.extractive import ExtractiveAnswerer
 
-        self.form = form
-        self.quote = ExtractiveAnswerer(embeddings, max_sentences=3 if form == QUIZ else 4,
-                                        margin=0.05 if form == QUIZ else 0.12)
+        self.quote = ExtractiveAnswerer(embeddings, max_sentences=3, margin=0.05)
 
-    def read(self, question: str, passages: Sequence[Passage]) -> list[Passage]:
-        return list(passages)
+    def read(self, question: str, passages: Sequence[Passage]) -> Reading:
+        return Reading(tuple(by_article(passages)))
 
-    def writer(self) -> Runnable:
-        return RunnableLambda(lambda x: self.quote(x["question"], x["passages"]))
+    def writer(self, reading: Reading) -> Runnable | None:
+        return RunnableLambda(lambda x: self.quote(x["question"], x["reading"].sources))
 
     def prime(self) -> None:
         """Nothing to read ahead: quoting has no instructions."""
 
-    def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer:
+    def answer(self, question: str, reading: Reading, written: Iterable[str], mode: str) -> Iterator[str | Answer]:
         from rag.short_answer import short_answer
 
-        answer = cite(question, text, passages, mode)
-        if answer.refused:
-            return replace(answer, form=self.form)
-        lead = split_answer(answer.text)[0]
-        return replace(answer, short_answer=short_answer(question, lead) if self.form == QUIZ else "", form=self.form)
+        answer = cite(question, "".join(written), reading.sources, mode)
+        if not answer.refused:
+            answer = replace(answer, short_answer=short_answer(question, split_answer(answer.text)[0]))
+        answer = renumbered(replace(answer, form=self.form))
+        yield answer.text
+        yield answer
 
 
 def refusal(question: str, passages: Sequence[Passage], mode: str, form: str) -> Answer:

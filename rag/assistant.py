@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.articles import Answer, Filters, IngestReport, LoadProblem, Passage
+from rag.articles import Answer, Filters, IngestReport, KeyPoint, LoadProblem, Passage
 from rag.config import Settings
 from rag.errors import InputError, StoreError
 
@@ -38,12 +38,22 @@ Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}, th
 
 @dataclass(frozen=True)
 class Retrieved:
-    """First event of ``NewsAssistant.stream``: the passages the answer will be written from, numbered in order."""
+    """First event of ``NewsAssistant.stream``: the sources the answer will be written from, numbered [1], [2] … in
+    order, one passage per article."""
 
     passages: tuple[Passage, ...]
 
 
-StreamEvent = Retrieved | str | Answer
+@dataclass(frozen=True)
+class KeyPoints:
+    """An open answer's key points, yielded as soon as they are chosen (before the model's lead); ``not_given`` says
+    which detail the question asks for the articles do not give ("The articles do not give …"), if any."""
+
+    points: tuple[KeyPoint, ...]
+    not_given: str = ""
+
+
+StreamEvent = Retrieved | KeyPoints | str | Answer
 
 
 class NewsAssistant:
@@ -98,10 +108,10 @@ class NewsAssistant:
         return chat_model(self.settings)
 
     @cached_property
-    def _open_chat_model(self) -> BaseChatModel:  # the same model, allowed the longer answer an open question needs
+    def _lead_chat_model(self) -> BaseChatModel:  # the same model, allowed an open answer's 1-3 lead sentences
         from rag.llm import chat_model
 
-        return chat_model(replace(self.settings, max_tokens=self.settings.open_max_tokens))
+        return chat_model(replace(self.settings, max_tokens=self.settings.lead_max_tokens))
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         """The ranking retrieval produces (hybrid or dense, reranked or not, as configured), best first, with no
@@ -129,24 +139,29 @@ class NewsAssistant:
     @cached_property
     def _answerers(self) -> dict[str, Answerer]:
         from rag.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, QuotingAnswerer
-
-        if self.chat_model is None:
-            return {form: QuotingAnswerer(self.embeddings, form) for form in (QUIZ, OPEN)}
-        from rag.focus import PassageFocuser
+        from rag.rerank import load_cross_encoder
+        from rag.selection import SENTENCE_TOKENS, SentenceSelector
 
         s = self.settings
+        select = SentenceSelector(load_cross_encoder(SENTENCE_TOKENS), s.key_points, s.key_point_words,
+                                  max(s.point_chunks, s.top_k))
+        if self.chat_model is None:
+            return {QUIZ: QuotingAnswerer(self.embeddings), OPEN: OpenAnswerer(None, select)}
+        from rag.focus import PassageFocuser
+
+        lead = self._lead_chat_model if s.open_lead else None
         return {QUIZ: QuizAnswerer(self.chat_model, PassageFocuser(self.embeddings, s.llm_passages, s.passage_words)),
-                OPEN: OpenAnswerer(self._open_chat_model,
-                                   PassageFocuser(self.embeddings, s.open_passages, s.open_passage_words))}
+                OPEN: OpenAnswerer(lead, select)}
 
     def _chain(self, answerer: Answerer) -> Runnable:
-        """Retrieval, the answerer's choice of passages, then its writer: one LCEL chain per answerer."""
+        """Retrieval, the answerer's reading of the passages, then its writer: one LCEL chain per answerer."""
         from rag.answerers import OPEN
         from rag.chain import build_chain
 
-        retriever = self.retriever(k=self.settings.top_k * (2 if answerer.form == OPEN else 1))
-        return build_chain(lambda x: answerer.read(x["query"], retriever.passages(x["search"], x["filters"])),
-                           answerer.writer())
+        depth = self.settings.point_chunks if answerer.form == OPEN else self.settings.top_k
+        retriever = self.retriever(k=max(depth, self.settings.top_k))
+        return build_chain(lambda x: retriever.passages(x["search"], x["filters"]),
+                           lambda x: answerer.read(x["query"], x["passages"]), answerer.writer)
 
     def ingest(self, paths: Iterable[str | Path], progress: bool | None = None,
                on_problem: Callable[[LoadProblem], None] | None = None, prune: bool = False) -> IngestReport:
@@ -189,9 +204,10 @@ class NewsAssistant:
 
     def stream(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None,
                as_of: date | None = None, around: date | None = None) -> Iterator[StreamEvent]:
-        """Yield ``Retrieved`` (the sources), then text pieces (``str``) as written, then the final ``Answer``
-        whose text has only valid, renumbered citations (it may differ from the streamed pieces)."""
-        from rag.citations import NOT_COVERED, cite, renumbered
+        """Yield ``Retrieved`` (the sources), for an open question ``KeyPoints``, then text pieces (``str``), each
+        only once the grounding check has passed it, then the final ``Answer``. Nothing unchecked is yielded: a quiz
+        answer's phrase comes whole, once checked; an open answer's lead sentence by sentence."""
+        from rag.citations import NOT_COVERED, cite
 
         question = " ".join((question or "").split())
         if not question:
@@ -208,23 +224,18 @@ class NewsAssistant:
         # so the topic of the conversation still counts ("What did the army command announce?" after Aleppo).
         search = standalone_query(question, history) if history and query == question else query
         inputs: dict[str, Any] = {"question": question, "query": query, "search": search, "filters": filters}
-        answerer = self.answerer(inputs["query"])
-        passages: list[Passage] = []
-        text = ""
-        for update in self._chain(answerer).stream(inputs):
-            if "passages" in update:
-                passages = update["passages"]
-                yield Retrieved(tuple(passages))
-            if "text" in update:
-                text += update["text"]
-                yield update["text"]
-        if not passages:
+        answerer = self.answerer(query)
+        updates = iter(self._chain(answerer).stream(inputs))
+        reading = next((u["reading"] for u in updates if "reading" in u), None)
+        if reading is None or not reading.sources:
+            yield Retrieved(())
             yield replace(cite(question, NOT_COVERED, (), self.settings.mode), form=answerer.form)
             return
-        answer = answerer.finish(question, text, passages, self.settings.mode)
-        if answer.text.startswith(text.strip()) and len(answer.text) > len(text.strip()):
-            yield answer.text[len(text.strip()):]  # what finishing added to the streamed text: the quoted evidence
-        yield renumbered(answer)
+        yield Retrieved(reading.sources)
+        if reading.points:
+            yield KeyPoints(reading.points, reading.missing)
+        yield from answerer.answer(question, reading, (u["text"] for u in updates if "text" in u),
+                                   self.settings.mode)
 
     def warm_up(self, instructions: bool = True, background: bool = False) -> threading.Thread | None:
         """Load the embedder and the chat model now, and with ``instructions`` have a local chat model read its fixed
@@ -246,12 +257,13 @@ class NewsAssistant:
         model: Any = self.chat_model
         if hasattr(model, "load"):  # a local model; an API has nothing to load
             model.load()
-            if instructions:
-                from rag.generation import condense_messages
+        answerers = self._answerers.values()  # loads the key points' cross-encoder too
+        if hasattr(model, "load") and instructions:
+            from rag.generation import condense_messages
 
-                for answerer in self._answerers.values():
-                    answerer.prime()
-                model.prime(condense_messages("", []))
+            for answerer in answerers:
+                answerer.prime()
+            model.prime(condense_messages("", []))
         self.embeddings.embed_query("warm-up")
         return None
 

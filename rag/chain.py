@@ -1,30 +1,38 @@
-"""The answering chain (LCEL): retrieval, then an answerer.
+"""The answering chain (LCEL): retrieval, what the answerer reads, then its writer.
 
-    {"question" (as asked), "query" (its standalone form, for retrieval and chat models), "filters"}
-      └─ assign(passages = retrieve)  ── relevant passages, numbered [1], [2] … in this order
-      └─ assign(text = generate)      ── streamed text with [n] markers, or a refusal when nothing is relevant
+    {"question" (as asked), "query" (its standalone form, for chat models), "search" (what retrieval looks for),
+     "filters"}
+      └─ assign(passages = retrieve)  ── relevant passages, best first (none: the corpus does not cover the question)
+      └─ assign(reading = read)       ── the sources numbered [1], [2] … and, for an open answer, its key points
+      └─ assign(text = write)         ── a chat model's raw text with [n] markers, streamed ("" when no model writes)
 
-Streaming the chain yields the passages as soon as they are found, then the text piece by piece.
+Streaming the chain yields each key as soon as it is computed, the text piece by piece.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from rag.articles import Passage
-from rag.citations import NOT_COVERED
 
 
 def build_chain(retrieve: Callable[[dict[str, Any]], list[Passage]],
-                answer: Callable[[str, Sequence[Passage]], str] | Runnable) -> Runnable:
-    """Compose retrieval and an answerer. ``answer`` is a plain function or a Runnable over {question, passages}."""
-    answerer = answer if isinstance(answer, Runnable) else RunnableLambda(
-        lambda x: answer(x["question"], x["passages"]))
+                read: Callable[[dict[str, Any]], Any],
+                write: Callable[[Any], Runnable | None]) -> Runnable:
+    """Compose retrieval, the answerer's reading of the passages, and its writer (``write(reading)`` is a Runnable
+    over the chain's inputs, or None when nothing is to be written)."""
 
     def generate(inputs: dict[str, Any]) -> str | Runnable:
-        return answerer if inputs["passages"] else NOT_COVERED
+        writer = write(inputs["reading"]) if inputs["passages"] else None
+        return "" if writer is None else writer
 
-    return RunnablePassthrough.assign(passages=RunnableLambda(retrieve)).assign(text=RunnableLambda(generate))
+    def reading(inputs: dict[str, Any]) -> Any:
+        return read(inputs) if inputs["passages"] else None
+
+    return (RunnablePassthrough.assign(passages=RunnableLambda(retrieve))
+            .assign(reading=RunnableLambda(reading))
+            .assign(text=RunnableLambda(generate)))
+

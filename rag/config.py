@@ -50,10 +50,11 @@ class Settings:
     max_tokens: int = 32  # the model writes a short phrase and its [n]; the evidence is quoted, not generated
     llm_passages: int = 4  # the best of the top_k passages that a chat model reads, after focusing (rag.focus)
     passage_words: int = 80  # words kept of each of them, around its best sentence
-    open_max_tokens: int = 200  # an open question's answer: 2-5 cited sentences (rag.answerers)
-    open_passages: int = 4  # passages an open answer reads, chosen from 2 x top_k retrieved ones (4 recall as many
-    # key facts on rtqa-open-dev as 6, 2.3 s sooner: README "Speed")
-    open_passage_words: int = 60  # words kept of each of them
+    point_chunks: int = 10  # retrieved chunks whose sentences an open answer's key points are chosen from
+    key_points: int = 6  # the most key points an open answer shows (rag.selection)
+    key_point_words: int = 160  # the most words they hold together
+    open_lead: bool = True  # a chat model writes a 1-3 sentence lead over the key points
+    lead_max_tokens: int = 90  # the most tokens it may write
     chroma_host: str = ""  # set: use the Chroma server there (chroma run …) instead of the store in index_dir
     chroma_port: int = 8000
     chroma_ssl: bool = False
@@ -95,12 +96,14 @@ class Settings:
             raise ConfigError(f"llm_passages must be between 1 and 20, got {self.llm_passages}")
         if not 10 <= self.passage_words <= 400:
             raise ConfigError(f"passage_words must be between 10 and 400, got {self.passage_words}")
-        if not 32 <= self.open_max_tokens <= 4096:
-            raise ConfigError(f"open_max_tokens must be between 32 and 4096, got {self.open_max_tokens}")
-        if not 1 <= self.open_passages <= 20:
-            raise ConfigError(f"open_passages must be between 1 and 20, got {self.open_passages}")
-        if not 10 <= self.open_passage_words <= 400:
-            raise ConfigError(f"open_passage_words must be between 10 and 400, got {self.open_passage_words}")
+        if not 1 <= self.point_chunks <= 100:
+            raise ConfigError(f"point_chunks must be between 1 and 100, got {self.point_chunks}")
+        if not 1 <= self.key_points <= 20:
+            raise ConfigError(f"key_points must be between 1 and 20, got {self.key_points}")
+        if not 20 <= self.key_point_words <= 1000:
+            raise ConfigError(f"key_point_words must be between 20 and 1000, got {self.key_point_words}")
+        if not 16 <= self.lead_max_tokens <= 1024:
+            raise ConfigError(f"lead_max_tokens must be between 16 and 1024, got {self.lead_max_tokens}")
         if not 1 <= self.chroma_port <= 65535:
             raise ConfigError(f"chroma_port must be between 1 and 65535, got {self.chroma_port}")
         if self.chroma_host and not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*",

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rag import NewsAssistant
-from rag.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, question_form
-from rag.articles import Passage
+from rag.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, Reading, question_form
+from rag.articles import KeyPoint, Passage
 
 AWARD = """Lakeside festival closes with record crowds
 
@@ -81,14 +83,39 @@ def test_a_phrase_whose_evidence_says_it_is_not_known_yet_is_not_an_answer():
     assert answer.refused and answer.text.startswith("The articles do not give")
 
 
-def test_an_open_answer_keeps_its_supported_sentences():
-    text = ("The articles do not give the details. Assad fled to Russia [2]. He took 40 million dollars with him [2]. "
-            "Herons nested in the marsh [1].")
-    answer = OpenAnswerer(None, None).finish("What happened?", text, PASSAGES, "local")
-    assert answer.text == "Assad fled to Russia [2]. Herons nested in the marsh [1]."
+def reading_of(*sentences: tuple[int, str]) -> Reading:
+    """A reading whose key points are these sentences of sources 1, 2 …, each its own article."""
+    numbers = sorted({n for n, _ in sentences})
+    sources = tuple(passage(" ".join(t for m, t in sentences if m == n), n) for n in numbers)
+    points = tuple(KeyPoint(n, replace(passage(t, n), chunk_id=f"a{n}:0@{i}")) for i, (n, t) in enumerate(sentences))
+    return Reading(sources, points)
+
+
+POINTS = reading_of((1, "Grey herons nested in the old marsh this spring."),
+                    (2, "Assad and his family fled the country, seeking refuge in Russia for ‘humanitarian reasons’."))
+
+
+def test_an_open_answer_shows_its_points_and_only_the_lead_sentences_they_state():
+    written = ["The articles do not give the details. Assad fled", " to Russia [2]. He took 40 million dollars with",
+               " him [2]. Herons nested in the marsh [1]."]
+    events = list(OpenAnswerer(None, None).answer("What happened?", POINTS, iter(written), "local"))
+    *shown, answer = events
+    assert shown == ["Assad fled to Russia [2].", " Herons nested in the marsh [1]."]  # checked, one by one
+    assert answer.lead == "Assad fled to Russia [2]. Herons nested in the marsh [1]."
+    assert answer.text == (answer.lead + "\n\nKey points:\n• “Grey herons nested in the old marsh this spring.” [1]\n"
+                           "• “Assad and his family fled the country, seeking refuge in Russia for "
+                           "‘humanitarian reasons’.” [2]")
     assert [c.number for c in answer.citations] == [1, 2] and answer.form == OPEN and not answer.refused
-    nothing = OpenAnswerer(None, None).finish("What happened?", "Putin said he was pleased [2].", PASSAGES, "local")
-    assert nothing.refused and nothing.text.startswith("The articles do not give")
+    assert answer.citations[1].cited_by[0] == "Assad fled to Russia [2]."
+
+
+def test_a_lead_the_check_drops_whole_leaves_the_points_standing():
+    events = list(OpenAnswerer(None, None).answer("What happened?", POINTS, iter(["Putin said 500 people died [2]."]),
+                                                  "local"))
+    assert len(events) == 1  # nothing of the lead is shown
+    [answer] = events
+    assert not answer.refused and answer.lead == "" and len(answer.points) == 2
+    assert answer.text.startswith("Key points:") and "500" not in answer.text and "do not give" not in answer.text
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from langchain_core.messages import AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from rag import Answer, InputError, NewsAssistant, Retrieved, StoreError
+from rag.assistant import KeyPoints
 
 
 def test_cited_answer_about_the_seed_article(seeded):
@@ -42,39 +43,81 @@ def test_stream_yields_sources_then_text_then_the_checked_answer(seeded):
     assert isinstance(events[-1], Answer)
     streamed = "".join(e for e in events if isinstance(e, str))
     assert "Russia" in streamed and events[-1].text == streamed.strip()
+    opened = list(seeded.stream("Summarize the situation in Syria."))  # extractive: key points, no lead
+    assert [type(e).__name__ for e in opened] == ["Retrieved", "KeyPoints", "Answer"]
+    assert opened[-1].points == opened[1].points and opened[-1].text.startswith("Key points:")
 
 
-class HandshakeModel(BaseChatModel):
-    """Writes its first words, then waits until the reader has them before writing the rest: if anything between the
-    model and the reader buffered the answer, the reader would get nothing until the model had finished."""
+class ScriptedModel(BaseChatModel):
+    """Writes the given pieces, one chunk each; after ``wait_after`` pieces it waits until the reader has had some
+    text, so a test can tell whether anything between the model and the reader held the text back."""
 
-    reader_had_them: threading.Event
-    waited: list[bool]
+    pieces: list[str]
+    wait_after: int = -1
+    reader_had_text: threading.Event = threading.Event()
+    waited: list[bool] = []
 
     @property
     def _llm_type(self) -> str:
-        return "handshake"
+        return "scripted"
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):  # noqa: ANN001, ANN003, ANN202
         raise AssertionError("the answer must be streamed")
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs):  # noqa: ANN001, ANN003, ANN202
-        yield ChatGenerationChunk(message=AIMessageChunk(content="Nayrab refugee camp"))
-        self.waited.append(self.reader_had_them.wait(timeout=30))
-        yield ChatGenerationChunk(message=AIMessageChunk(content=" [1]"))
+        for n, piece in enumerate(self.pieces):
+            if n == self.wait_after:
+                self.waited.append(self.reader_had_text.wait(timeout=30))
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
 
-def test_the_first_words_reach_the_reader_while_the_model_is_still_writing(seeded):
-    model = HandshakeModel(reader_had_them=threading.Event(), waited=[])
+def with_model(seeded, model):
     assistant = seeded.with_settings(mode="local")
-    assistant.__dict__["chat_model"] = assistant.__dict__["_open_chat_model"] = model  # the LLM is not the subject
+    assistant.__dict__["chat_model"] = assistant.__dict__["_lead_chat_model"] = model  # the LLM is not the subject
+    return assistant
+
+
+def test_an_invented_number_is_never_yielded_not_even_while_the_model_writes(seeded):
+    quiz = with_model(seeded, ScriptedModel(pieces=["1", "00", " [", "1", "]"]))
+    events = list(quiz.stream("How many people were killed in the Aleppo clashes?"))
+    assert not any("100" in e for e in events if isinstance(e, str))
+    assert events[-1].refused and "100" not in events[-1].text
+    stated = first_point(seeded, "Summarize the situation in Syria.")
+    lead = with_model(seeded, ScriptedModel(pieces=["About 500 people died in the clashes [1].", f" {stated[:20]}",
+                                                    f"{stated[20:]} [1]"]))
+    events = list(lead.stream("Summarize the situation in Syria."))
+    shown = "".join(e for e in events if isinstance(e, str))
+    assert "500" not in shown and shown == f"{stated[:-1]} [1]{stated[-1]}"
+    assert isinstance(events[1], KeyPoints) and events[1].points  # the points stand, and came first
+    assert "500" not in events[-1].text and events[-1].lead == shown
+
+
+def first_point(assistant, question):
+    """The first key point's sentence (the extractive answer has the same points as a model's)."""
+    return assistant.ask(question).points[0].text.split("\n")[-1]
+
+
+def test_the_key_points_and_each_checked_sentence_reach_the_reader_while_the_model_is_still_writing(seeded):
+    stated = first_point(seeded, "Summarize the situation in Syria.")
+    model = ScriptedModel(pieces=[f"{stated} [1]", " Syria", " is in conflict [1]."],
+                          wait_after=2, reader_had_text=threading.Event(), waited=[])
+    assistant = with_model(seeded, model)
     events = []
-    for event in assistant.stream("Where did the clashes erupt?"):
+    for event in assistant.stream("Summarize the situation in Syria."):
         events.append(event)
         if isinstance(event, str):
-            model.reader_had_them.set()
-    assert model.waited == [True]  # the reader had the first words before the model wrote the rest
-    assert events[1] == "Nayrab refugee camp" and "Nayrab refugee camp [1]" in events[-1].text
+            model.reader_had_text.set()
+    assert model.waited == [True]  # the reader had the first sentence before the model wrote the rest
+    assert [type(e).__name__ for e in events] == ["Retrieved", "KeyPoints", "str", "str", "Answer"]
+    assert events[-1].lead == f"{stated[:-1]} [1]{stated[-1]} Syria is in conflict [1]."
+
+
+def test_one_article_is_one_source_however_many_of_its_chunks_were_read(seeded):
+    assert seeded.index.stats().chunks > 1  # the seed article is stored as several chunks
+    for question in ("Summarize the situation in Syria.", "Where did Assad and his family flee?"):
+        answer = seeded.ask(question)
+        assert [c.number for c in answer.citations] == [1] and len(answer.passages) == 1
+        assert "[2]" not in answer.text
 
 
 def test_a_one_shot_extractive_ask_loads_no_chat_model_or_front_end(seeded):
