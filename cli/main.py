@@ -252,6 +252,10 @@ def _answer_dict(answer: Answer) -> dict[str, Any]:
     data = asdict(answer)
     for citation in data["citations"]:  # flatten: a citation reads as its number plus its passage's fields
         citation.update(citation.pop("passage"))
+    # a key point reads as its text, its citation and its source's date, then where in the article it stands
+    data["points"] = [{"text": p.text, "citation": p.number, "date": p.published_at, "source": p.passage.source,
+                       "title": p.passage.title, "url": p.passage.url, "start": p.passage.start, "end": p.passage.end}
+                      for p in answer.points]
     return data
 
 

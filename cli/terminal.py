@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from rag.articles import Answer, Citation, Filters
-from rag.assistant import Message, NewsAssistant
+from rag.articles import Answer, Citation, Filters, KeyPoint
+from rag.assistant import KeyPoints, Message, NewsAssistant
+from rag.citations import point_line
 from rag.errors import NewsragError
 from rag.loaders import origin_label
 
@@ -22,20 +23,26 @@ HISTORY_TURNS = 4  # question-answer pairs kept for follow-ups (the rewrite read
 
 def print_answer(assistant: NewsAssistant, question: str, history: list[Message] | None = None,
                  filters: Filters | None = None, out: TextIO | None = None) -> Answer:
-    """Stream the answer to ``out`` as it is written, then the checked text if checking changed it, then a short
-    list of the sources."""
+    """Stream the answer to ``out``, each part once it is checked: an open answer's key points as soon as they are
+    chosen, then the model's lead below them; a quiz answer's phrase with its quoted evidence. Then the sources."""
     out = out or sys.stdout
-    streamed = ""
     answer = None
+    points = False
+    lead = ""
     for event in assistant.stream(question, history=history, filters=filters):
-        if isinstance(event, str):
-            streamed += event
+        if isinstance(event, KeyPoints):
+            print(points_block(event.points, event.not_given), file=out, flush=True)
+            points = True
+        elif isinstance(event, str):
+            if points and not lead:
+                print("\nIn short: ", end="", file=out)
+            lead += event
             print(event, end="", file=out, flush=True)
         elif isinstance(event, Answer):
             answer = event
     assert answer is not None  # stream always ends with an Answer
-    if answer.text != streamed.strip():  # the check dropped or re-cited a claim, or renumbered the sources
-        print("\n\nChecked against the sources:\n" + answer.text, end="", file=out)
+    if not points and not lead:  # nothing streamed: a refusal before any text
+        print(answer.text, end="", file=out)
     print(file=out)
     if answer.citations:
         print("\nSources:", file=out)
@@ -44,6 +51,15 @@ def print_answer(assistant: NewsAssistant, question: str, history: list[Message]
             if where := _where(citation):
                 print(f"      {where}", file=out)
     return answer
+
+
+def points_block(points: Sequence[KeyPoint], not_given: str = "") -> str:
+    """An open answer's key points, one per line (wrapped and indented), under what the articles do not give."""
+    heading = f"{not_given}\nWhat the articles report:" if not_given else "Key points:"
+    lines = [heading]
+    for point in points:
+        lines.append(textwrap.fill(point_line(point), width=100, initial_indent="  ", subsequent_indent="    "))
+    return "\n".join(lines)
 
 
 def print_sources(answer: Answer | None, out: TextIO | None = None) -> None:

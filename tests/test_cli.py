@@ -51,6 +51,34 @@ def test_ingest_ask_stats_and_reingest(capsys, tmp_path):
     assert json.loads(out)["articles"] == 1
 
 
+FLOODS = """Yellowstone closes after record floods
+
+Source: Mountain Herald
+Date: 2022-06-14
+
+The Yellowstone River rose above its 1918 record on Monday after heavy rain fell on melting snow. Floodwater washed
+out roads and bridges near the town of Gardiner. More than 10,000 visitors were ordered to leave the park.
+"""
+
+
+def test_an_open_answer_prints_dated_key_points_and_gives_them_as_fields_in_json(capsys, tmp_path):
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "floods.txt").write_text(FLOODS, encoding="utf-8")
+    index = str(tmp_path / "index")
+    assert run(capsys, "ingest", "--index", index, str(tmp_path / "news"))[0] == 0
+    code, out, _ = run(capsys, "ask", "--index", index, "What happened in Yellowstone?")
+    points, sources = out.split("\nSources:\n")
+    assert code == 0 and points.startswith("Key points:\n  • 2022-06-14 — “")
+    assert "Gardiner" in points and points.count("[1]") >= 2 and "[2]" not in points
+    assert "[1] Yellowstone closes after record floods — Mountain Herald, 2022-06-14" in sources
+    code, out, _ = run(capsys, "ask", "--index", index, "--json", "What happened in Yellowstone?")
+    data = json.loads(out)
+    assert data["form"] == "open" and data["points"]
+    first = data["points"][0]
+    assert set(first) >= {"text", "citation", "date"} and first["citation"] == 1 and first["date"] == "2022-06-14"
+    assert first["text"] in FLOODS.replace("\n", " ") or first["text"] in FLOODS
+
+
 def test_chat_answers_question_after_question_until_quit(capsys, tmp_path, monkeypatch):
     index = str(tmp_path / "index")
     assert run(capsys, "ingest", "--index", index, str(SEEDS))[0] == 0
@@ -65,7 +93,7 @@ def test_chat_answers_question_after_question_until_quit(capsys, tmp_path, monke
     assert any(line.startswith("    ") and "Nayrab" in line for line in out.splitlines())  # /sources: the passage
     assert "unknown command /nope" in out
     assert out.rstrip().endswith("No sources yet: ask a question first.")  # /new forgot them; nothing after /quit
-    assert "Russia" not in out.split("Who seized", 1)[0]
+    assert "Russia" not in out.split("Who seized", 1)[0].split("Sources:")[0]  # the first answer keeps to its question
 
 
 def test_chat_without_an_index_is_one_error_line(capsys, tmp_path, monkeypatch):

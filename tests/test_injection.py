@@ -85,12 +85,15 @@ def test_the_browser_shows_article_markup_as_text_and_runs_none_of_it(hostile):
             planted = page.evaluate("""() => ({
                 pwned: window.pwned ?? null,
                 images: [...document.querySelectorAll('#chat img, #sources img')].map(i => i.src),
-                links: [...document.querySelectorAll('#chat a, #sources a')].map(a => a.href),
+                links: [...document.querySelectorAll('#chat a:not(.nr-cite), #sources a')].map(a => a.href),
+                cites: [...document.querySelectorAll('#chat a.nr-cite')].map(a => a.getAttribute('href')),
                 scripts: [...document.querySelectorAll('#chat script, #sources script')].length})""")
             browser.close()
     finally:
         app.close()
+    cites = planted.pop("cites")  # newsrag's own [n] links to the source cards, in the page
+    assert cites and all(href.startswith("#nr-source-") for href in cites)
     assert planted == {"pwned": None, "images": [], "links": [], "scripts": 0}
-    assert '<img src=x onerror="window.pwned=1">' in reply  # quoted in the answer, shown as text
+    assert "<img src=x onerror=" in reply and "window.pwned=1" in reply  # quoted in the answer, shown as text
     assert "![storm](http://evil.example/track.png)" in panel
 

@@ -209,13 +209,23 @@ def test_a_person_asks_in_the_browser_and_sees_a_cited_answer(served, tmp_path):
         page.screenshot(path=str(shot), full_page=True)
         box.fill("Summarize the situation in Syria.")
         box.press("Enter")
-        stop.click(timeout=10_000)  # while the model still reads its sources
-        stop.wait_for(state="hidden", timeout=10_000)
-        page.wait_for_timeout(3_000)
+        page.wait_for_selector("#chat .nr-points li", timeout=60_000)  # the key points, before the model's lead
+        points = page.locator("#chat .nr-points li").all_inner_texts()
+        page.wait_for_selector("#sources #nr-source-1", timeout=10_000)
+        opened_card = page.locator("#sources #nr-source-1").inner_text()
+        page.locator("#chat .nr-points a.nr-cite").first.click()  # a point's [1] takes the reader to its card
+        page.wait_for_selector("#sources #nr-source-1.nr-flash", timeout=5_000)
+        writing = stop.is_visible()
+        if writing:  # the lead is still being written: stopping it keeps the points
+            stop.click(timeout=10_000)
+            stop.wait_for(state="hidden", timeout=10_000)
+        page.wait_for_timeout(1_000)
         stopped = bot.last.inner_text()
         browser.close()
-    assert stopped.strip() in ("…", "")  # the answer was cancelled before a word of it was written
     assert "Russia" in reply and "[1]" in reply
     assert "[1]" in card and "Clashes Erupt in Aleppo" in card and "Russia" in card
+    assert len(points) >= 3 and all(p.rstrip().endswith("[1]") for p in points)
+    assert "Clashes Erupt in Aleppo" in opened_card and "Key points" in stopped
+    assert "Summing up" not in stopped and all(p.split("”")[0] in stopped for p in points)
     if SCREENSHOT:
         shutil.copyfile(shot, SCREENSHOT)

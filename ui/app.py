@@ -18,7 +18,7 @@ import re
 import shutil
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,7 +35,9 @@ warnings.filterwarnings("ignore", message="The 'alias' attribute with value 'upl
 import gradio as gr  # noqa: E402
 
 from rag import Answer, NewsAssistant, Retrieved  # noqa: E402
-from rag.articles import Filters  # noqa: E402
+from rag.articles import Filters, KeyPoint  # noqa: E402
+from rag.assistant import KeyPoints  # noqa: E402
+from rag.citations import MARKERS, point_line  # noqa: E402
 from rag.errors import InputError, NewsragError  # noqa: E402
 from rag.loaders import SUPPORTED_SUFFIXES  # noqa: E402
 from ui.sources import sources_html  # noqa: E402
@@ -45,12 +47,30 @@ EXAMPLES = ["Where did Assad flee to?", "Summarize the situation in Syria.", "Wh
 MODE_LABELS = {"local": "Local model", "extractive": "Quoted sentences (no model)", "openai": "Configured API"}
 CONCURRENT_ANSWERS = 4  # answers in progress at once; the local model takes its requests in turn, quick ones pass
 MAX_UPLOAD = "50mb"
+# An [n] in an answer scrolls the sources panel to card n and outlines it (the chat's sanitiser opens every link in a
+# new tab, so the in-page jump is made here).
+HEAD = """<script>
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a.nr-cite");
+  if (!link) return;
+  event.preventDefault();
+  const card = document.getElementById("nr-source-" + link.dataset.source);
+  if (!card) return;
+  card.scrollIntoView({behavior: "smooth", block: "nearest"});
+  card.classList.add("nr-flash");
+  setTimeout(() => card.classList.remove("nr-flash"), 1500);
+}, true);
+</script>"""
 CSS = """
 .nr-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px}
 .nr-head {font-weight: 600} .nr-num {color: var(--color-accent)} .nr-meta {font-size: 0.85em; opacity: 0.75}
 .nr-passage {margin: 6px 0 0 0; font-size: 0.9em; white-space: pre-wrap}
 .nr-passage mark {background: #fde68a; color: inherit; padding: 0 1px}
 .nr-empty, .nr-status {opacity: 0.75; padding: 6px 0}
+.nr-answer p {margin: 0 0 8px 0} .nr-missing {font-weight: 600} .nr-writing {opacity: 0.6; font-style: italic}
+.nr-points-head {font-weight: 600; margin-top: 4px} .nr-points {margin: 4px 0 0 0; padding-left: 18px}
+.nr-points li {margin-bottom: 4px} a.nr-cite {text-decoration: none; font-weight: 600}
+.nr-card.nr-flash {outline: 2px solid var(--color-accent)}
 #stats table.nr-stats, #stats .nr-stats tr {border-collapse: collapse; border: none; margin: 0}
 #stats .nr-stats th, #stats .nr-stats td {border: none; padding: 6px 24px 6px 0; text-align: left; vertical-align: top}
 #stats .nr-stats th {font-weight: 600; white-space: nowrap}
@@ -90,38 +110,77 @@ def answer_modes(assistant: NewsAssistant) -> list[str]:
     return modes
 
 
-def chat(assistant: NewsAssistant, question: str, history: list[dict[str, str]], options: Options
-         ) -> Iterator[tuple[list[dict[str, str]], str]]:
-    """Stream one exchange: the conversation so far plus the answer as it grows, and the sources panel."""
+Conversation = list[dict[str, str]]  # messages as chat UIs hold them: {"role", "content"}
+WRITING = '<p class="nr-writing">Summing up the points…</p>'  # shown above the points while the lead is written
+
+
+def chat(assistant: NewsAssistant, question: str, history: Conversation, options: Options,
+         shown: Conversation | None = None) -> Iterator[tuple[Conversation, Conversation, str]]:
+    """Stream one exchange: the conversation as shown (HTML, growing as the answer is checked), the conversation as
+    text (the history follow-ups are read with), and the sources panel."""
+    shown = list(shown if shown is not None else [_shown_message(m) for m in history])
     question = " ".join((question or "").split())
     if not question:
-        yield history, sources_html()
+        yield shown, history, sources_html()
         return
     asking = assistant.with_settings(mode=options.mode, top_k=options.top_k)
-    shown = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": "…"}]
-    yield shown, sources_html()
-    text = ""
+    shown = [*shown, {"role": "user", "content": html.escape(question, quote=False)},
+             {"role": "assistant", "content": "…"}]
+    asked = [*history, {"role": "user", "content": question}]
+    yield list(shown), asked, sources_html()
+    points: tuple[KeyPoint, ...] = ()
+    missing = lead = ""
     try:
         for event in asking.stream(question, history=history, filters=options.filters()):
             if isinstance(event, Retrieved):
-                yield list(shown), sources_html(reading=event.passages)
+                yield list(shown), asked, sources_html(reading=event.passages)
+                continue
+            if isinstance(event, KeyPoints):
+                points, missing = event.points, event.not_given
             elif isinstance(event, str):
-                text += event
-                shown[-1] = {"role": "assistant", "content": text}
-                yield list(shown), gr.skip()  # the panel keeps what it shows; only the answer grows
+                lead += event
             elif isinstance(event, Answer):
-                shown[-1] = {"role": "assistant", "content": event.text}
-                yield list(shown), sources_html(event)
+                shown[-1] = {"role": "assistant", "content": answer_html(event)}
+                yield list(shown), [*asked, {"role": "assistant", "content": event.text}], sources_html(event)
+                return
+            writing = bool(points) and asking.settings.mode != "extractive" and asking.settings.open_lead
+            shown[-1] = {"role": "assistant", "content": answer_html(None, lead, points, missing, writing)}
+            yield list(shown), asked, gr.skip()  # the panel keeps what it shows; only the answer grows
     except NewsragError as error:
-        shown[-1] = {"role": "assistant", "content": f"⚠️ {error}"}
-        yield shown, sources_html()
+        shown[-1] = {"role": "assistant", "content": html.escape(f"⚠️ {error}", quote=False)}
+        yield shown, asked, sources_html()
 
 
-def as_text(conversation: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The conversation escaped for the Chatbot, which renders HTML even with ``render_markdown=False`` (an
-    article's ``<img src=…>`` quoted in an answer became an image fetched from anywhere): every character shows as
-    itself. The conversation kept as history stays as written."""
-    return [{**message, "content": html.escape(message["content"], quote=False)} for message in conversation]
+def answer_html(answer: Answer | None, lead: str = "", points: Sequence[KeyPoint] = (), missing: str = "",
+                writing: bool = False) -> str:
+    """An answer as the chat shows it: what the articles do not give, the lead, then the key points as a list, each
+    [n] a link to its source card. Everything from the articles or the model is escaped; only this markup is ours."""
+    if answer is not None:
+        if not answer.points:
+            return f'<div class="nr-answer">{_cited(answer.text)}</div>'
+        lead, points, missing = answer.lead, answer.points, answer.not_given
+    parts = [f'<p class="nr-missing">{_cited(missing)}</p>' if missing else "",
+             f'<p class="nr-lead">{_cited(lead)}</p>' if lead else "",
+             WRITING if writing and not lead else ""]
+    items = "".join(f'<li>{_cited(point_line(p).removeprefix("• "))}</li>' for p in points)
+    heading = "What the articles report" if missing else "Key points"
+    parts.append(f'<div class="nr-points-head">{heading}</div><ul class="nr-points">{items}</ul>' if points else "")
+    return f'<div class="nr-answer">{"".join(parts)}</div>'
+
+
+def _cited(text: str) -> str:
+    """``text`` escaped, with each [n] made a link to source card n (ui.sources)."""
+    def links(match: re.Match[str]) -> str:
+        numbers = [n.strip() for n in match.group(1).split(",")]
+        return "".join(f'<a class="nr-cite" href="#nr-source-{n}" data-source="{n}">[{n}]</a>' for n in numbers)
+
+    return MARKERS.sub(links, html.escape(text, quote=False))
+
+
+def _shown_message(message: dict[str, str]) -> dict[str, str]:
+    content = message["content"]
+    shown = _cited(content) if message.get("role") == "assistant" else html.escape(content, quote=False)
+    return {**message, "content": shown}
 
 
 def parse_day(value: str, label: str) -> date | None:
@@ -218,7 +277,8 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
     with gr.Blocks(title="newsrag") as app:
         gr.Markdown("## newsrag\nAsk about the news in the index. Every claim cites its article: check it in the "
                     "sources panel.")
-        history = gr.State([])
+        history = gr.State([])  # the conversation as text: what follow-ups are read with
+        shown = gr.State([])  # the conversation as the chat shows it (answers in HTML: points, links to cards)
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -251,28 +311,36 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
             add = gr.Button("Add to index", variant="primary", elem_id="add")
             log = gr.Textbox(label="Result", lines=6, interactive=False, elem_id="upload-log")
 
-        def respond(message: str, past: list[dict[str, str]], mode_: str, k: float, since: str, until: str,
-                    only: list[str] | None, near: str = "") -> Iterator[tuple[Any, ...]]:
+        def respond(message: str, past: Conversation, past_shown: Conversation, mode_: str, k: float, since: str,
+                    until: str, only: list[str] | None, near: str = "") -> Iterator[tuple[Any, ...]]:
             options = Options(mode=mode_, top_k=int(k), date_from=parse_day(since, "From"),
                               date_to=parse_day(until, "To"), sources=tuple(only or ()),
                               around=parse_day(near, "Prefer news from around"))
-            for shown, panel_html in chat(assistant, message, past, options):
-                yield as_text(shown), panel_html, shown, ""
+            for conversation, text, panel_html in chat(assistant, message, past, options, past_shown):
+                yield conversation, panel_html, text, conversation, ""
+
+        def stopped(conversation: Conversation) -> tuple[Conversation, Conversation]:
+            """A stopped answer keeps what was shown, less the note that the lead is being written."""
+            if conversation and conversation[-1].get("role") == "assistant":
+                last = conversation[-1]["content"].replace(WRITING, "")
+                conversation = [*conversation[:-1], {**conversation[-1], "content": last}]
+            return conversation, conversation
 
         def stop_shown(visible: bool) -> dict[str, Any]:
             return {"fn": lambda: gr.update(visible=visible), "outputs": stop, "queue": False,
                     "show_progress": "hidden", "api_visibility": "private"}
 
         asked = question.submit(**stop_shown(True)).then(
-            respond, [question, history, mode, top_k, date_from, date_to, sources, around],
-            [chatbot, panel, history, question], api_name="ask", concurrency_limit=CONCURRENT_ANSWERS,
+            respond, [question, history, shown, mode, top_k, date_from, date_to, sources, around],
+            [chatbot, panel, history, shown, question], api_name="ask", concurrency_limit=CONCURRENT_ANSWERS,
             concurrency_id="answers")
         asked.then(**stop_shown(False))  # after the answer, a refusal or an error alike
-        stop.click(**stop_shown(False), cancels=[asked])
-        chatbot.clear(lambda: ([], sources_html(), gr.update(visible=False)), None, [history, panel, stop],
+        stop.click(**stop_shown(False), cancels=[asked]).then(
+            stopped, shown, [chatbot, shown], queue=False, show_progress="hidden", api_visibility="private")
+        chatbot.clear(lambda: ([], [], sources_html(), gr.update(visible=False)), None, [history, shown, panel, stop],
                       cancels=[asked], api_visibility="private")
-        new_chat.click(lambda: ([], [], sources_html(), "", gr.update(visible=False)), None,
-                       [chatbot, history, panel, question, stop], cancels=[asked], api_name="new_chat")
+        new_chat.click(lambda: ([], [], [], sources_html(), "", gr.update(visible=False)), None,
+                       [chatbot, history, shown, panel, question, stop], cancels=[asked], api_name="new_chat")
 
         def upload(paths: list[str] | None,
                    progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's idiom
@@ -297,7 +365,7 @@ def launch(assistant: NewsAssistant, host: str = "127.0.0.1", port: int | None =
     assistant.warm_up(background=True)  # models load, and read their instructions, before the first question
     app = build_app(assistant)
     app.queue(max_size=64, default_concurrency_limit=CONCURRENT_ANSWERS)
-    app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=True, css=CSS,
+    app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=True, css=CSS, head=HEAD,
                max_file_size=MAX_UPLOAD, footer_links=[], quiet=True, show_error=False, ssr_mode=False)
     if block:
         try:
