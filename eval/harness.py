@@ -22,7 +22,7 @@ from eval.metrics import retrieval_scores as retrieval_scores  # re-exported: ev
 from eval.report import write_report
 from eval.scoring import answer_rank, gold_rank
 from rag.articles import Answer, Filters, Passage
-from rag.assistant import NewsAssistant
+from rag.assistant import KeyPoints, NewsAssistant
 from rag.config import Settings
 from rag.embeddings import resolve_precision
 
@@ -82,7 +82,7 @@ def cached_index(dataset: Dataset, settings: Settings, cache_dir: Path,
     assistant = NewsAssistant(settings=replace(settings, index_dir=index_dir))
     if marker.is_file():
         return assistant, json.loads(marker.read_text())["chunks_per_second"]
-    assistant.embeddings.embed_query("warm-up")  # load the model first: chunks/s should measure ingest, not loading
+    assistant.embeddings.embed_documents(["warm-up"])  # load the model first: chunks/s measures ingest, not loading
     report = assistant.ingest([dataset.corpus], progress=progress)  # resumes where an interrupted build stopped
     speed = round(report.chunks_per_second, 1) if report.chunks_added else None
     marker.write_text(json.dumps({"chunks_per_second": speed, "chunks": report.chunks_added,
@@ -109,7 +109,7 @@ def _ask(assistant: NewsAssistant, question: Question, dates: str) -> QuestionRe
 
     started, first_token_ms, answer = time.perf_counter(), None, None
     for event in assistant.stream(question.question, filters=filters):
-        if isinstance(event, str) and first_token_ms is None:
+        if isinstance(event, str | KeyPoints) and first_token_ms is None:  # the first text a reader sees
             first_token_ms = (time.perf_counter() - started) * 1000
         elif isinstance(event, Answer):
             answer = event

@@ -77,6 +77,19 @@ class QuestionResult:
         return key_fact_recall(self.answer.text, self.question.key_facts)
 
     @property
+    def context(self) -> str:
+        """What the answerer read before writing: an open answer's key points (all its lead reads), else the
+        passages the chat model (or the quoter) read."""
+        if self.answer.points:
+            return " ".join(p.text for p in self.answer.points)
+        return " ".join(p.text for p in self.answer.passages)
+
+    @property
+    def context_key_fact_recall(self) -> float | None:
+        """The share of key facts in ``context``: what selection left for the writing to state."""
+        return key_fact_recall(self.context, self.question.key_facts)
+
+    @property
     def all_facts(self) -> float | None:
         return all_facts(self.answer.text, self.question.key_facts)
 
@@ -196,7 +209,7 @@ def _recall(k: int) -> Score:
 
 
 def _context_recall(r: QuestionResult) -> float:
-    return float(answer_rank([p.text for p in r.answer.passages], r.question.answer or "") is not None)
+    return float(answer_rank([r.context], r.question.answer or "") is not None)
 
 
 def _cited_gold(r: QuestionResult) -> float | None:
@@ -235,6 +248,8 @@ METRICS: tuple[Metric, ...] = (
     # open answers: the open questions, by the key facts their whole text states
     Metric("open_answers", "key_fact_recall", "key-fact recall", RATE, True,
            _open(lambda r: r.key_fact_recall, answerable=True), short="key facts"),
+    Metric("open_answers", "context_key_fact_recall", "key-fact recall of the context read (before writing)", RATE,
+           True, _open(lambda r: r.context_key_fact_recall, answerable=True), short="facts read"),
     Metric("open_answers", "all_facts_rate", "all facts stated", RATE, True,
            _open(lambda r: r.all_facts, answerable=True), short="all facts"),
     Metric("open_answers", "grounded_fact_rate", "stated facts grounded in a cited passage", RATE, True,

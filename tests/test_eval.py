@@ -27,8 +27,8 @@ RETRIEVAL = {"hit@1", "hit@5", "hit@10", "mrr", "answer_recall@1", "answer_recal
 ANSWERS = {"em", "f1", "context_recall", "refusal_rate", "citation_precision"}
 SPEED = {"ingest_chunks_per_s", "retrieval_ms_p50", "retrieval_ms_p95", "answer_ms_p50", "answer_ms_p95",
          "first_token_ms_p50", "first_token_ms_p95", "model_load_s"}
-OPEN_RATES = {"key_fact_recall", "all_facts_rate", "grounded_fact_rate", "refusal_rate_answerable",
-              "refusal_rate_unanswerable", "citation_precision"}
+OPEN_RATES = {"key_fact_recall", "context_key_fact_recall", "all_facts_rate", "grounded_fact_rate",
+              "refusal_rate_answerable", "refusal_rate_unanswerable", "citation_precision"}
 OPEN = OPEN_RATES | {"n_questions", "n_answerable", "n_unanswerable", "answer_ms_p50", "answer_ms_p95",
                      "first_token_ms_p50", "first_token_ms_p95", "by_kind"}
 
