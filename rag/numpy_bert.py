@@ -77,14 +77,16 @@ class NumpyBert:
             for name in ("attention.output.dense", "intermediate.dense", "output.dense"):
                 key = f"encoder.layer.{i}.{name}.weight"
                 self.w[key] = np.ascontiguousarray(self.w[key].T)
-        self._lock = threading.Lock()  # the tokenizer's truncation state is shared
+        self._lock = threading.Lock()  # one encode at a time: shared tokenizer state, and BLAS already uses every core
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, **_: object) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.w["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
         with self._lock:
-            encoded = self.tokenizer.encode_batch(list(texts))
-        ids = [e.ids for e in encoded]
+            return self._encode(texts, batch_size)
+
+    def _encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = np.zeros((len(ids), self.w["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
         for start in range(0, len(order), batch_size):

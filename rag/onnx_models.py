@@ -52,7 +52,9 @@ class OnnxRunner:
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self.max_tokens = max_tokens
         self.batch_size = batch_size
-        self._lock = threading.Lock()  # the tokenizer's truncation/padding state is shared
+        # One run at a time: the tokenizer's truncation/padding state is shared, and each run already uses every core,
+        # so concurrent runs (20 questions at once through the app) only added their activations to peak memory.
+        self._lock = threading.Lock()
 
     def run(self, inputs: Sequence[str | tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
         size = batch_size or self.batch_size
@@ -66,9 +68,10 @@ class OnnxRunner:
             batch = order[start: start + size]
             with self._lock:
                 encoded = self.tokenizer.encode_batch([inputs[i] for i in batch])
-            feed = {name: np.asarray([getattr(e, attr) for e in encoded], dtype=np.int64)
-                    for name, attr in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
-                                       ("token_type_ids", "type_ids"))}
-            for i, row in zip(batch, self.session.run(None, feed)[0][:, 0]):
+                feed = {name: np.asarray([getattr(e, attr) for e in encoded], dtype=np.int64)
+                        for name, attr in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
+                                           ("token_type_ids", "type_ids"))}
+                scored = self.session.run(None, feed)[0][:, 0]
+            for i, row in zip(batch, scored):
                 outputs[i] = row
         return np.asarray(outputs, dtype=np.float32)

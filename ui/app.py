@@ -49,12 +49,13 @@ CONCURRENT_ANSWERS = 4  # answers in progress at once; the local model takes its
 MAX_UPLOAD = "50mb"
 # An [n] in an answer scrolls the sources panel to card n and outlines it (the chat's sanitiser opens every link in a
 # new tab, so the in-page jump is made here).
-HEAD = """<script>
+HEAD = r"""<script>
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest("a.nr-cite");
   if (!link) return;
   event.preventDefault();
-  const card = document.getElementById("nr-source-" + link.dataset.source);
+  const number = link.dataset.source || (link.textContent.match(/\d+/) || [""])[0];  // the sanitiser may drop data-*
+  const card = document.getElementById("nr-source-" + number);
   if (!card) return;
   card.scrollIntoView({behavior: "smooth", block: "nearest"});
   card.classList.add("nr-flash");
