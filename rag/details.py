@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rag.articles import Passage
 from rag.grounding import fold, speaks
+from rag.selection import DAY_MONTH, MONTH_DAY
 
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b[^,;?.]*", re.IGNORECASE)
 _FIGURE = re.compile(r"\b(?:the\s+)?(?:latest\s+|final\s+|total\s+|official\s+)?(?:death\s+toll|toll|number\s+of\s+\w+|"
@@ -27,9 +28,7 @@ _PAST = {"say": "said", "tell": "told", "think": "thought", "declare": "declared
          "propose": "proposed", "argue": "argued", "announce": "announced", "claim": "claimed"}
 _NUMBER_WORDS = set("two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand "
                     "thousands million millions billion billions".split())
-_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?")
-_DATE_NUMBER = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|"
-                          r"\b(?:19|20)\d\d\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 @dataclass(frozen=True)
@@ -64,9 +63,9 @@ def is_given(detail: Detail, points: Sequence[Passage]) -> bool:
     """Whether the points give the detail: a figure (a number that is not a date or a year) for a figure, and the
     speaker saying something for a statement."""
     if detail.speaker:
-        return any(speaks(fold(word), points) for word in detail.speaker.split()[-1:])
+        return speaks(fold(detail.speaker.split()[-1]), points)
     for point in points:
-        text = _DATE_NUMBER.sub(" ", point.text)
+        text = _YEAR.sub(" ", MONTH_DAY.sub(" ", DAY_MONTH.sub(" ", point.text)))
         if re.search(r"\d", text) or _NUMBER_WORDS & set(fold(text).split()):
             return True
     return False

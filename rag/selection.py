@@ -172,9 +172,10 @@ _LATEST = re.compile(r"\b(?:latest|so\s+far|right\s+now|currently|today|this\s+w
 _SIDES = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|differ\w*|contrast\w*)\b", re.IGNORECASE)
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]
-_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?,?"
+# A day and month, with the year when given ("12 June 2022", "December 8th"); rag.details reads them too.
+DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?,?"
                         r"(?:\s+(\d{4}))?\b", re.IGNORECASE)
-_MONTH_DAY = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b,?"
+MONTH_DAY = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b,?"
                         r"(?:\s+(\d{4}))?", re.IGNORECASE)
 
 
@@ -197,9 +198,9 @@ def event_day(text: str, published: date | None) -> date | None:
     puts it nearest the article's date (a December event in a January article is last year's). None when it names
     none, or a month and day with no year to place them in."""
     found = []
-    for match in _MONTH_DAY.finditer(text):
+    for match in MONTH_DAY.finditer(text):
         found.append((match.start(), match.group(1), match.group(2), match.group(3)))
-    for match in _DAY_MONTH.finditer(text):
+    for match in DAY_MONTH.finditer(text):
         found.append((match.start(), match.group(2), match.group(1), match.group(3)))
     for _, month_name, day_text, year_text in sorted(found):
         month = next(i for i, m in enumerate(_MONTHS, start=1) if m.startswith(month_name.lower()[:3]))
