@@ -51,13 +51,13 @@ def llama_build_features(system_info: str) -> set[str]:
 
 def llama_speed_note(system_info: str) -> str | None:
     """A line for the user when this CPU has instructions the installed llama.cpp was built without (the PyPI
-    wheel targets AVX2): a build for this machine reads prompts ~1.5x as fast (README: Faster answers)."""
+    wheel targets AVX2): a build for this machine reads prompts ~1.5x as fast (docs/speed.md, Faster answers)."""
     missing = [name for name, flag in LLAMA_FEATURES.items()
                if flag in cpu_flags() and name not in llama_build_features(system_info)]
     if not missing:
         return None
     return (f"this CPU has {', '.join(missing)}, which the installed llama.cpp was built without: a build for this "
-            "machine answers ~1.5x faster (see 'Faster answers' in the README)")
+            "machine answers ~1.5x faster (see docs/speed.md, 'Faster answers')")
 
 
 def llama_foreign_features(system_info: str) -> list[str]:

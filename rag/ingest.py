@@ -3,7 +3,7 @@
 Articles go in batches of about ``BATCH_CHUNKS`` chunks: big enough that length-sorted embedding wastes little on
 padding, small enough that memory stays flat on any corpus. The stages run one after the other: embedding keeps
 every core busy, and running loading, chunking or writing beside it in threads was measured to gain nothing (the
-threads only take turns with the embedder; README, "Ingest speed and scale").
+threads only take turns with the embedder; docs/scale.md).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ as it commits. A writer killed between Chroma's write and this one leaves the tw
 
 With a Chroma server other machines write too, and this file is only a local copy: it records the collection's
 revision token it matches (``revision``) and is rebuilt, page by page, on the next search after a write from
-elsewhere. Measured against the in-memory bm25s index it replaced: README, "Keyword search".
+elsewhere. Measured against the in-memory bm25s index it replaced: docs/how-it-works.md, "Keyword search".
 """
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ class _Server:
         if foreign:
             raise ModelError(f"the installed llama.cpp was built for another CPU ({', '.join(foreign)}, which this one "
                              "lacks): reinstall it here: pip install --force-reinstall --no-deps --no-cache-dir "
-                             "xllamacpp (see 'Faster answers' in the README)")
+                             "xllamacpp (see docs/speed.md, 'Faster answers')")
         params = xllamacpp.CommonParams()
         params.model.path = model_path
         # Three slots, each with its own KV cache: quiz answers, open answers and follow-up rewrites have different

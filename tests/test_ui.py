@@ -188,7 +188,7 @@ def test_a_person_asks_in_the_browser_and_sees_a_cited_answer(served, tmp_path):
     if not have_browser:
         if REQUIRE_BROWSER:
             pytest.fail("the browser test is required here but chromium or playwright is missing")
-        pytest.skip("the browser test needs Debian's chromium (apt-get install chromium) and playwright (pip install -e '.[test]'); README, Tests")
+        pytest.skip("the browser test needs Debian's chromium (apt-get install chromium) and playwright (pip install -e '.[test]'); docs/testing.md, Tests")
     shot = tmp_path / "ui.png"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
