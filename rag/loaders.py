@@ -19,7 +19,6 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -299,7 +298,7 @@ _HEADER = re.compile(rf"^({'|'.join(_HEADER_FIELDS).replace('_', '[_-]')})\s*:\s
 
 
 def _load_json(path: Path, text: str) -> Iterator[Loaded]:
-    """``.json``: one article object, or a list of them."""
+    """``.json``: one article object, a list of them, or a JSON Feed (jsonfeed.org)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -307,6 +306,15 @@ def _load_json(path: Path, text: str) -> Iterator[Loaded]:
         return
     except RecursionError:
         yield LoadProblem(str(path), "malformed JSON: nested too deeply")
+        return
+    if isinstance(data, dict) and str(data.get("version", "")).startswith(("https://jsonfeed.org/",
+                                                                           "http://jsonfeed.org/")):
+        from rag.feed_formats import FeedError, parse_feed
+
+        try:
+            yield from _feed_articles(path, parse_feed(text))
+        except FeedError as exc:
+            yield LoadProblem(str(path), str(exc))
         return
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records):
@@ -351,158 +359,32 @@ def _record_or_problem(record: Any, origin: str, path: Path, line: int | None = 
     return made if isinstance(made, Article) else LoadProblem(str(path), made, line=line)
 
 
-class _HTMLText(HTMLParser):
-    """Collects visible text (block elements become paragraph breaks) and the article metadata: <meta> tags, JSON-LD
-    blocks and the first <time datetime> in the page's text."""
-
-    SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "iframe"}
-    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "tr",
-              "blockquote", "pre", "header", "ul", "ol", "table", "figure", "figcaption", "hr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.meta: dict[str, str] = {}
-        self.title = ""
-        self.h1 = ""
-        self.json_ld: list[str] = []
-        self._skip_depth = 0
-        self._in: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "meta":
-            key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
-            if key and values.get("content"):
-                self.meta.setdefault(key, values["content"])
-        elif tag == "link" and "canonical" in values.get("rel", "").lower():
-            self.meta.setdefault("canonical", values.get("href", ""))
-        elif tag == "time" and values.get("datetime") and not self._skip_depth:
-            self.meta.setdefault("time", values["datetime"])
-        if tag in ("title", "h1"):
-            self._in = tag
-        elif tag == "script" and "ld+json" in values.get("type", "").lower():
-            self._in = tag
-            self.json_ld.append("")
-        if tag in self.SKIP and tag != "head":
-            self._skip_depth += 1
-        if tag in self.BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and tag != "head" and self._skip_depth:
-            self._skip_depth -= 1
-        if tag == self._in:
-            self._in = None
-        if tag in self.BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in == "script":
-            self.json_ld[-1] += data
-            return
-        if self._in == "title":
-            self.title += data
-            return
-        if self._in == "h1":
-            self.h1 += data
-        if not self._skip_depth:
-            self.parts.append(data.replace("\n", " "))
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML fragment or page (scripts, styles and navigation dropped)."""
-    parser = _HTMLText()
-    parser.feed(html)
-    parser.close()
-    return clean_text("".join(parser.parts))
-
-
 def _load_html(path: Path, text: str) -> Iterator[Loaded]:
-    """An article page: its metadata from Open Graph and article <meta> tags, then schema.org JSON-LD (which most
-    news sites embed for search engines), then the page itself (<h1>, <title>, <time datetime>)."""
-    parser = _HTMLText()
-    parser.feed(text)
-    parser.close()
-    meta, ld = parser.meta, _json_ld_article(parser.json_ld)
-    dates = ("article:published_time", "datepublished", "date", "pubdate", "publish-date", "dc.date", "dc.date.issued")
-    record = {
-        "title": meta.get("og:title") or _name(ld.get("headline")) or parser.h1.strip() or parser.title.strip(),
-        "text": "".join(parser.parts),
-        "url": meta.get("og:url") or meta.get("canonical") or _name(ld.get("url")),
-        "source": meta.get("og:site_name") or _name(ld.get("publisher")) or meta.get("dc.publisher", ""),
-        "published_at": next((meta[k] for k in dates if meta.get(k)), None) or _name(ld.get("datePublished"))
-        or meta.get("time"),
-        "authors": meta.get("author") or meta.get("article:author") or ld.get("author") or "",
-    }
-    yield _record_or_problem(record, str(path), path)
+    """An article page: main text and metadata by ``rag.extract`` (trafilatura, the page's JSON-LD and meta tags)."""
+    from rag.extract import extract_page
 
-
-def _json_ld_article(blocks: list[str]) -> dict[str, Any]:
-    """The first schema.org article object (NewsArticle, BlogPosting, …) in a page's JSON-LD blocks, or {}."""
-    for block in blocks:
-        try:
-            data = json.loads(block)
-        except (ValueError, RecursionError):  # a broken block costs its metadata, never the article
-            continue
-        tops = [n for n in (data if isinstance(data, list) else [data]) if isinstance(n, dict)]
-        graphs = [node for n in tops if isinstance(n.get("@graph"), list) for node in n["@graph"]]
-        for node in (n for n in [*tops, *graphs] if isinstance(n, dict)):
-            kinds = node.get("@type")
-            kinds = kinds if isinstance(kinds, list) else [kinds]
-            if any(isinstance(k, str) and k.endswith(("Article", "BlogPosting")) for k in kinds):
-                return node
-    return {}
+    yield _record_or_problem(extract_page(text), str(path), path)
 
 
 def _load_feed(path: Path, text: str) -> Iterator[Loaded]:
-    """RSS 2.0 / RSS 1.0 / Atom: each item or entry is an article; the channel title is its source."""
-    from defusedxml import ElementTree
-    from defusedxml.common import DefusedXmlException
+    """RSS 0.9x/1.0/2.0 and Atom (``rag.feed_formats``): each item or entry is an article; the feed's title is its
+    source. Entity-declaring XML is refused before any parser sees it."""
+    from rag.feed_formats import FeedError, parse_feed
 
     try:
-        root = ElementTree.fromstring(text)  # already decoded (by the declared encoding, if any)
-    except DefusedXmlException as exc:
-        yield LoadProblem(str(path), f"refused unsafe XML ({type(exc).__name__})")
+        feed = parse_feed(text)
+    except FeedError as exc:
+        yield LoadProblem(str(path), str(exc))
         return
-    except ElementTree.ParseError as exc:
-        yield LoadProblem(str(path), f"malformed XML: {exc}")
-        return
+    yield from _feed_articles(path, feed)
 
-    def local(tag: str) -> str:
-        return tag.rsplit("}", 1)[-1].lower()
 
-    def child_text(element: Any, *names: str) -> str:
-        for name in names:
-            for child in element:
-                if local(child.tag) == name and (child.text or "").strip():
-                    return child.text.strip()
-        return ""
-
-    channel = next((e for e in root.iter() if local(e.tag) in ("channel", "feed")), root)
-    source = clean_text(child_text(channel, "title"))
-    entries = [e for e in root.iter() if local(e.tag) in ("item", "entry")]
-    if not entries:
-        yield LoadProblem(str(path), "an XML file with no RSS items or Atom entries")
-        return
-    for index, entry in enumerate(entries, start=1):
-        link = child_text(entry, "link")
-        if not link:
-            hrefs = [c.get("href", "") for c in entry
-                     if local(c.tag) == "link" and c.get("rel", "alternate") == "alternate"]
-            link = next((h for h in hrefs if h), "")
-        authors = [child_text(a, "name") or (a.text or "").strip()
-                   for a in entry if local(a.tag) in ("author", "creator")]
-        record = {
-            "title": html_to_text(child_text(entry, "title")),
-            "text": html_to_text(child_text(entry, "encoded", "content", "description", "summary")),
-            "url": link,
-            "source": source,
-            "published_at": child_text(entry, "pubdate", "published", "date", "updated"),
-            "authors": [a for a in authors if a],
-        }
-        made = make_article(record, f"{path}#{index}")
-        yield made if isinstance(made, Article) else LoadProblem(str(path), f"entry {index}: {made}")
+def _feed_articles(path: Path, feed: Any) -> Iterator[Loaded]:
+    for number, item in enumerate(feed.items, start=1):
+        record = {"title": item.title, "text": item.summary, "url": item.link, "source": feed.title,
+                  "published_at": item.published_at, "authors": list(item.authors)}
+        made = make_article(record, f"{path}#{number}")
+        yield made if isinstance(made, Article) else LoadProblem(str(path), f"entry {number}: {made}")
 
 
 def _too_long(length: int, limit: int) -> str:
