@@ -21,6 +21,9 @@ EXAMPLES = """examples:
   newsrag ingest seeds/                       index the bundled corpus
   newsrag ingest 'feeds/**/*.xml' news.jsonl  files, folders and globs
   newsrag ingest --prune feeds/               sync: also drop articles whose files are gone
+  newsrag ingest https://news.example/story   an article page, or a feed (RSS, Atom, JSON Feed) and its items
+  newsrag feeds add https://news.example/rss  follow a feed (fetched now, and by every refresh)
+  newsrag refresh                             fetch every followed feed: only new or changed items are indexed
   newsrag remove feeds/old.jsonl              remove the articles read from a file (or an id, a URL)
   newsrag ask "Where did the clashes erupt?"
   newsrag ask --json --since 2024-01-01 "What happened in Aleppo?"
@@ -53,9 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser(
         "ingest", parents=[common], help="add articles to the index",
         description="Add articles to the index: .txt .md .html .json .jsonl .csv and RSS/Atom (.xml .rss .atom) "
-                    "files, folders (recursively) or globs. Unchanged articles are skipped, changed ones replaced; "
-                    "unreadable inputs are reported and skipped.")
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or glob")
+                    "files, folders (recursively) or globs, and http(s) URLs of article pages or feeds (told apart "
+                    "by content; a feed's items are fetched page by page). Unchanged articles are skipped, changed "
+                    "ones replaced; unreadable inputs are reported and skipped.")
+    ingest.add_argument("paths", nargs="+", metavar="PATH|URL", help="file, folder, glob or http(s) URL")
     ingest.add_argument("--prune", action="store_true",
                         help="also remove indexed articles whose files under PATH were deleted or no longer hold "
                              "them (a file that fails to load keeps its articles)")
@@ -66,6 +70,30 @@ def build_parser() -> argparse.ArgumentParser:
                                  description="Remove articles by id, URL, or the file or folder they were read "
                                              "from. Nothing is removed if any target matches no article.")
     remove.add_argument("targets", nargs="+", metavar="TARGET", help="article id, URL, file or folder")
+
+    feeds = commands.add_parser("feeds", parents=[common], help="follow RSS/Atom/JSON feeds",
+                                description="The feeds this index follows: newsrag refresh fetches them all.")
+    feed_commands = feeds.add_subparsers(dest="feeds_command", required=True, metavar="add|list|remove",
+                                         parser_class=_Parser)
+    feeds_add = feed_commands.add_parser("add", parents=[common], help="follow a feed and fetch it now",
+                                         description="Follow a feed and fetch its items now. A URL that cannot "
+                                                     "be fetched or is not a feed is not kept.")
+    feeds_add.add_argument("url", metavar="URL", help="the feed's http(s) address")
+    feeds_add.add_argument("--name", default="", help="what to call it (default: the feed's own title)")
+    feeds_list = feed_commands.add_parser("list", parents=[common], help="the feeds followed, with their last fetch")
+    feeds_list.add_argument("--json", action="store_true", help="print as JSON")
+    feeds_remove = feed_commands.add_parser("remove", parents=[common], help="stop following a feed",
+                                            description="Stop following a feed. Its articles stay in the index "
+                                                        "unless --articles is given.")
+    feeds_remove.add_argument("url", metavar="URL", help="the feed's address, as feeds list shows it")
+    feeds_remove.add_argument("--articles", action="store_true", help="also remove the articles it brought")
+
+    refresh = commands.add_parser("refresh", parents=[common], help="fetch every followed feed",
+                                  description="Fetch every followed feed: a conditional GET each (a feed left "
+                                              "unchanged costs one request), then the pages of new and changed "
+                                              "items, which are indexed. Each feed's failure is one line; the others "
+                                              "go on. Exits 1 only when every feed failed.")
+    refresh.add_argument("--json", action="store_true", help="print the result as JSON")
 
     answering = _Parser(add_help=False)
     answering.add_argument("-k", "--top-k", type=int, help="passages to retrieve (default 5)")
@@ -103,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     ui.add_argument("--auth", metavar="USER:PASSWORD",
                     help="require this login (default: $NEWSRAG_UI_AUTH; prefer the variable: flags show in ps)")
+    ui.add_argument("--refresh-every", type=_duration, metavar="INTERVAL",
+                    help="refresh the followed feeds in the background this often, e.g. 30m, 2h, 1d (default: never)")
 
     evaluate = commands.add_parser(
         "eval", parents=[common], help="score retrieval, answers and speed on a gold Q&A set",
@@ -195,6 +225,47 @@ def _filters(args: argparse.Namespace) -> Filters:
     return Filters(tuple(args.source), args.since, args.until, args.as_of, args.around)
 
 
+def cmd_feeds(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    if args.feeds_command == "add":
+        result = assistant.subscribe(args.url, args.name)
+        print(f"following {result.url}\n{result.line()}")
+        return 0
+    if args.feeds_command == "remove":
+        removed = assistant.unsubscribe(args.url, remove_articles=args.articles)
+        print(f"no longer following {args.url}" + (f"; {_count(removed, 'article')} removed" if args.articles else
+                                                     " (its articles stay; --articles removes them)"))
+        return 0
+    subscriptions = assistant.feeds.all()
+    if args.json:
+        print(_to_json([asdict(s) for s in subscriptions]))
+    elif not subscriptions:
+        print("no feeds followed yet: newsrag feeds add URL")
+    for s in subscriptions if not args.json else ():
+        state = f"error: {s.last_error}" if s.last_error else "ok" if s.last_fetch else "never fetched"
+        print(f"{s.url}\n  {s.name or '(no name)'} · last fetch {s.last_fetch or '–'} · {state} · "
+              f"{_count(s.items_added, 'article')} added")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    if not assistant.feeds.all():
+        raise InputError("no feeds followed yet: add one with newsrag feeds add URL")
+    report = assistant.refresh(on_feed=None if args.json else lambda result: print(result.line(), flush=True))
+    if args.json:
+        print(_to_json({"seconds": round(report.seconds, 1), "feeds": [
+            {"url": f.url, "name": f.name, "ok": f.ok, "error": f.error, "not_modified": f.not_modified,
+             "items": f.items, "fetched": f.fetched, "from_summary": f.from_summary, "problems": list(f.problems),
+             "added": f.report.articles_added if f.report else 0,
+             "updated": f.report.articles_updated if f.report else 0} for f in report.feeds]}))
+    else:
+        print(f"{_count(len(report.feeds), 'feed')} refreshed in {report.seconds:.1f}s: "
+              f"{report.articles_added} added, {report.articles_updated} updated, {len(report.failed)} failed. "
+              f"Index: {assistant.index.location}")
+    return 1 if report.feeds and len(report.failed) == len(report.feeds) else 0
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     assistant.stats()  # a missing index is an error here, not a new empty one
@@ -224,7 +295,10 @@ def cmd_ui(args: argparse.Namespace) -> int:
     auth = parse_auth(args.auth or os.environ.get("NEWSRAG_UI_AUTH"))
     print(f"newsrag: serving {assistant.settings.index_dir} at http://{args.host}:{args.port} (Ctrl+C stops)",
           flush=True)
-    launch(assistant, host=args.host, port=args.port, auth=auth)
+    if args.refresh_every:
+        print(f"newsrag: refreshing {_count(len(assistant.feeds.all()), 'followed feed')} every "
+              f"{args.refresh_every:g}s in the background", flush=True)
+    launch(assistant, host=args.host, port=args.port, auth=auth, refresh_every=args.refresh_every)
     return 0
 
 
@@ -244,7 +318,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "remove": cmd_remove, "ask": cmd_ask, "chat": cmd_chat, "stats": cmd_stats,
+COMMANDS = {"ingest": cmd_ingest, "feeds": cmd_feeds, "refresh": cmd_refresh, "remove": cmd_remove, "ask": cmd_ask,
+            "chat": cmd_chat, "stats": cmd_stats,
             "ui": cmd_ui, "eval": cmd_eval}
 
 
@@ -275,6 +350,19 @@ def _version() -> str:
         return version("newsrag")
     except PackageNotFoundError:  # run from a checkout that was never installed
         return "unknown"
+
+
+def _duration(text: str) -> float:
+    """'30m', '2h', '1d', '90s' or a number of seconds -> seconds (at least 10)."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    value = text.strip().lower()
+    try:
+        seconds = float(value[:-1]) * units[value[-1]] if value and value[-1] in units else float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a duration (e.g. 30m, 2h, 1d): {text!r}") from None
+    if seconds < 10:
+        raise argparse.ArgumentTypeError(f"at least 10 seconds apart, got {text!r}")
+    return seconds
 
 
 def _date(text: str) -> date:

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.articles import Answer, Filters, IngestReport, KeyPoint, LoadProblem, Passage
+from rag.articles import Answer, Article, Filters, IngestReport, KeyPoint, LoadProblem, Passage
 from rag.config import Settings
 from rag.errors import InputError, StoreError
 
@@ -29,9 +29,11 @@ if TYPE_CHECKING:  # heavy modules load lazily, on first use
 
     from rag.answerers import Answerer
     from rag.embeddings import NewsEmbeddings
+    from rag.feeds import FeedList, FeedResult, RefreshReport
     from rag.index import Index, IndexStats
     from rag.rerank import CrossEncoder
     from rag.retrieval import NewsRetriever
+    from rag.web import WebReader
 
 Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}, the format chat UIs use
 
@@ -165,13 +167,73 @@ class NewsAssistant:
 
     def ingest(self, paths: Iterable[str | Path], progress: bool | None = None,
                on_problem: Callable[[LoadProblem], None] | None = None, prune: bool = False) -> IngestReport:
-        """Add files, folders or globs to the index; unchanged articles are skipped, changed ones replaced.
-        ``prune`` also removes articles whose files under ``paths`` no longer hold them."""
+        """Add files, folders, globs or http(s) URLs (an article page, or a feed whose items' pages are read) to the
+        index; unchanged articles are skipped, changed ones replaced. ``prune`` also removes articles whose files
+        under ``paths`` no longer hold them."""
         from rag.chunking import Chunker
         from rag.ingest import ingest
 
         chunker = Chunker.from_settings(self.settings)
-        return ingest(paths, self.index, chunker, progress=progress, on_problem=on_problem, prune=prune)
+        return ingest(paths, self.index, chunker, progress=progress, on_problem=on_problem, prune=prune,
+                      reader=self.web_reader)
+
+    @cached_property
+    def web_reader(self) -> WebReader:
+        """How pages and feeds are fetched: the settings' limits (timeouts, size, private addresses, items)."""
+        from rag.fetch import Fetcher, FetchPolicy
+        from rag.web import WebReader
+
+        s = self.settings
+        policy = FetchPolicy(allow_private=s.allow_private_urls, timeout=s.fetch_timeout,
+                             connect_timeout=min(10.0, s.fetch_timeout), max_bytes=int(s.fetch_max_mb * 2**20))
+        return WebReader(Fetcher(policy), max_items=s.feed_max_items)
+
+    @cached_property
+    def feeds(self) -> FeedList:
+        """The feeds this index follows (``feeds.sqlite3`` in the index folder)."""
+        from rag.feeds import FeedList
+
+        return FeedList(self.settings.index_dir)
+
+    def subscribe(self, url: str, name: str = "") -> FeedResult:
+        """Follow a feed and fetch it now. A URL that is not a feed, or cannot be fetched, is not kept: raises
+        ``InputError`` with the one-line reason."""
+        known = {s.url for s in self.feeds.all()}
+        subscription = self.feeds.add(url, name)
+        [result] = self.refresh(only=[subscription.url]).feeds
+        if not result.ok and subscription.url not in known:
+            self.feeds.remove(subscription.url)
+            raise InputError(f"{url}: {result.error}; not subscribed")
+        return result
+
+    def unsubscribe(self, url: str, remove_articles: bool = False) -> int:
+        """Stop following a feed; with ``remove_articles`` also remove the articles that came through it. Returns
+        how many articles were removed."""
+        subscription = self.feeds.remove(url)
+        if not remove_articles:
+            return 0
+        with self.index.writing():
+            try:
+                ids = self.index.find_articles([subscription.url])
+            except InputError:  # nothing came through it
+                ids = []
+            self.index.remove(ids)
+        return len(ids)
+
+    def refresh(self, only: Sequence[str] | None = None, on_feed: Callable[[FeedResult], None] | None = None,
+                progress: bool = False) -> RefreshReport:
+        """Fetch every followed feed (or those in ``only``) and index its new and changed items; each feed's failure
+        is its own one-line ``FeedResult.error`` and stops nothing else (``rag.feeds.refresh``)."""
+        from rag.chunking import Chunker
+        from rag.feeds import refresh
+        from rag.ingest import ingest_loaded
+
+        chunker = Chunker.from_settings(self.settings)
+
+        def store(url: str, items: list[Article | LoadProblem]) -> IngestReport:
+            return ingest_loaded([(url, items)], self.index, chunker, progress=progress)
+
+        return refresh(self.feeds, self.web_reader, store, only=only, on_feed=on_feed)
 
     def remove(self, targets: Iterable[str]) -> int:
         """Remove articles by id, URL, or the file or folder they were read from; returns how many went."""

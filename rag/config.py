@@ -63,6 +63,10 @@ class Settings:
     openai_base_url: str = ""  # e.g. http://localhost:11434/v1 for Ollama; empty: api.openai.com
     openai_model: str = ""
     openai_api_key: str = ""  # empty: $OPENAI_API_KEY, else a placeholder that local servers accept
+    allow_private_urls: bool = False  # fetch from loopback, private and link-local addresses too (an intranet, tests)
+    fetch_timeout: float = 30.0  # seconds one web request may take in all, headers and body (rag/fetch.py)
+    fetch_max_mb: float = 10.0  # the largest page or feed read, after decompression
+    feed_max_items: int = 50  # new or changed items a feed gives per refresh (the rest wait for the next one)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index_dir", Path(self.index_dir).expanduser())
@@ -114,6 +118,12 @@ class Settings:
         if self.embed_precision not in EMBED_PRECISIONS:
             raise ConfigError(f"embed_precision must be one of {', '.join(EMBED_PRECISIONS)}, "
                               f"got {self.embed_precision!r}")
+        if not 1 <= self.fetch_timeout <= 600:
+            raise ConfigError(f"fetch_timeout must be between 1 and 600 seconds, got {self.fetch_timeout}")
+        if not 0.1 <= self.fetch_max_mb <= 512:
+            raise ConfigError(f"fetch_max_mb must be between 0.1 and 512, got {self.fetch_max_mb}")
+        if not 1 <= self.feed_max_items <= 1000:
+            raise ConfigError(f"feed_max_items must be between 1 and 1000, got {self.feed_max_items}")
         if self.embed_batch_size < 1:
             raise ConfigError(f"embed_batch_size must be positive, got {self.embed_batch_size}")
 

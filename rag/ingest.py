@@ -1,4 +1,4 @@
-"""Files -> index: load, skip what is unchanged, chunk, embed and store, with a progress bar.
+"""Files and URLs -> index: load (or fetch), skip what is unchanged, chunk, embed and store, with a progress bar.
 
 Articles go in batches of about ``BATCH_CHUNKS`` chunks: big enough that length-sorted embedding wastes little on
 padding, small enough that memory stays flat on any corpus. The stages run one after the other: embedding keeps
@@ -13,11 +13,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.articles import Article, Chunk, IngestReport, LoadProblem
 from rag.chunking import Chunker
+from rag.errors import InputError
+from rag.fetch import is_url
 from rag.index import Index
-from rag.loaders import load, resolve_paths
+from rag.loaders import Loaded, load, resolve_paths
+
+if TYPE_CHECKING:
+    from rag.web import WebReader
 
 BATCH_CHUNKS = 1024  # embed and write once this many new chunks have piled up
 
@@ -48,21 +54,45 @@ class _Tally:
 
 
 def ingest(paths: Iterable[str | Path], index: Index, chunker: Chunker, progress: bool | None = None,
-           on_problem: Callable[[LoadProblem], None] | None = None, prune: bool = False) -> IngestReport:
-    """Add the articles under ``paths`` to ``index``. Unchanged articles cost nothing; changed ones are replaced.
+           on_problem: Callable[[LoadProblem], None] | None = None, prune: bool = False,
+           reader: WebReader | None = None) -> IngestReport:
+    """Add the articles under ``paths`` (files, folders, globs, and with a ``reader`` http(s) URLs of article pages
+    or feeds) to ``index``. Unchanged articles cost nothing; changed ones are replaced.
 
     ``on_problem`` is told about each skipped input as it happens (the CLI prints it); all of them are also in
     the report. ``prune`` then removes indexed articles that came from files under ``paths`` but are gone: their
-    file was deleted, or read cleanly without them (a file that fails to load keeps its articles). Raises
-    ``InputError`` before reading anything if a path does not exist, and ``StoreError`` if another process is
-    writing to the index (``Index.writing``).
+    file was deleted, or read cleanly without them (a file that fails to load keeps its articles). URLs are fetched
+    before the index is locked, so a slow site never holds up another writer. Raises ``InputError`` before reading
+    anything if a path does not exist, and ``StoreError`` if another process is writing to the index
+    (``Index.writing``).
     """
     from tqdm import tqdm
 
     index_dir = index.path.resolve()
     paths = list(paths)
+    urls = [str(p).strip() for p in paths if is_url(p)]
+    paths = [p for p in paths if not is_url(p)]
+    if urls and reader is None:
+        raise InputError(f"cannot fetch {urls[0]}: no web reader given (NewsAssistant.ingest makes one)")
     files = [f for f in resolve_paths(paths) if not f.resolve().is_relative_to(index_dir)]  # never read our own store
     show = sys.stderr.isatty() if progress is None else progress
+    fetched: list[tuple[str, Iterable[Loaded]]] = []
+    for url in urls:  # the network first, outside the write lock
+        assert reader is not None
+        items = tqdm(reader.load(url), desc=f"fetch {url[:60]}", unit="item", disable=not show, dynamic_ncols=True)
+        fetched.append((url, list(items)))
+    groups = [*fetched, *((str(f.resolve()), load([f])) for f in files)]
+    return ingest_loaded(groups, index, chunker, show, on_problem, prune_paths=paths if prune else None)
+
+
+def ingest_loaded(groups: Iterable[tuple[str, Iterable[Loaded]]], index: Index, chunker: Chunker,
+                  progress: bool = False, on_problem: Callable[[LoadProblem], None] | None = None,
+                  prune_paths: list[str | Path] | None = None) -> IngestReport:
+    """Index articles already loaded, as ``(where, items)`` groups: ``where`` is the file or URL they were read
+    from (recorded with each article, for ``remove`` and ``prune``). Holds the write lock throughout."""
+    from tqdm import tqdm
+
+    groups = list(groups)
     started = time.perf_counter()
     tally = _Tally()
 
@@ -72,9 +102,9 @@ def ingest(paths: Iterable[str | Path], index: Index, chunker: Chunker, progress
             on_problem(problem)
 
     with index.writing() as repaired:
-        bar = tqdm(total=len(files), unit="file", disable=not show, dynamic_ncols=True, desc="ingest")
+        bar = tqdm(total=len(groups), unit="input", disable=not progress, dynamic_ncols=True, desc="ingest")
         try:
-            for batch in _batches(files, index, chunker, tally, report_problem, bar.update):
+            for batch in _batches(groups, index, chunker, tally, report_problem, bar.update):
                 if batch.chunks and not tally.chunks:  # the first embedding loads the model: timed apart
                     loading = time.perf_counter()
                     index.embed([batch.chunks[0].text])  # kept by the repeat cache, not embedded twice
@@ -88,8 +118,8 @@ def ingest(paths: Iterable[str | Path], index: Index, chunker: Chunker, progress
         finally:
             bar.close()
         articles_removed = 0
-        if prune:
-            gone = index.articles_from_files(paths, exclude=tally.seen, keep_files=tally.problem_files)
+        if prune_paths is not None:
+            gone = index.articles_from_files(prune_paths, exclude=tally.seen, keep_files=tally.problem_files)
             tally.removed += index.remove(gone)
             articles_removed = len(gone)
     return IngestReport(
@@ -100,9 +130,9 @@ def ingest(paths: Iterable[str | Path], index: Index, chunker: Chunker, progress
     )
 
 
-def _batches(files: list[Path], index: Index, chunker: Chunker, tally: _Tally,
-             on_problem: Callable[[LoadProblem], None], file_done: Callable[[int], None]) -> Iterator[_Batch]:
-    """Load ``files`` and yield batches of the chunks of new and changed articles."""
+def _batches(groups: list[tuple[str, Iterable[Loaded]]], index: Index, chunker: Chunker, tally: _Tally,
+             on_problem: Callable[[LoadProblem], None], group_done: Callable[[int], None]) -> Iterator[_Batch]:
+    """Go through the loaded ``groups`` and yield batches of the chunks of new and changed articles."""
     pending: dict[str, tuple[Article, str]] = {}
 
     def flush() -> _Batch:
@@ -123,9 +153,8 @@ def _batches(files: list[Path], index: Index, chunker: Chunker, tally: _Tally,
         pending.clear()
         return batch
 
-    for file in files:
-        name = str(file.resolve())
-        for item in load([file]):
+    for name, items in groups:
+        for item in items:
             if isinstance(item, LoadProblem):
                 tally.problem_files.add(name)
                 on_problem(item)
@@ -134,6 +163,6 @@ def _batches(files: list[Path], index: Index, chunker: Chunker, tally: _Tally,
             pending[item.id] = (item, name)  # a repeated id within the batch: the last copy wins
             if len(pending) * 8 >= BATCH_CHUNKS and (batch := flush()):  # ~8 chunks an article on average
                 yield batch
-        file_done(1)
+        group_done(1)
     if batch := flush():
         yield batch

@@ -267,14 +267,15 @@ class NewsIndex:
         return sum(counts.values())
 
     def find_articles(self, targets: Sequence[str]) -> list[str]:
-        """Ids of stored articles that ``targets`` name: an article id, a URL, or a file or folder they were read
-        from. Raises ``InputError`` naming a target that matches nothing, before anything is removed."""
+        """Ids of stored articles that ``targets`` name: an article id, a URL, the feed they came through, or a file
+        or folder they were read from. Raises ``InputError`` naming a target that matches nothing, before anything
+        is removed."""
         heads = self._heads()
         found: dict[str, None] = {}
         for target in targets:
             root = Path(target).expanduser().resolve()
-            matches = [m["article_id"] for m in heads
-                       if target in (m["article_id"], m.get("url")) or _under(m.get("file", ""), [root])]
+            matches = [m["article_id"] for m in heads  # "file" is the feed or page URL of an article from the web
+                       if target in (m["article_id"], m.get("url"), m.get("file")) or _under(m.get("file", ""), [root])]
             if not matches:
                 raise InputError(f"nothing in the index at {self.location} matches {target!r} (an article id, "
                                  "a URL, or the file or folder an article was read from)")

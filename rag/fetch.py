@@ -1,0 +1,273 @@
+"""Safe HTTP(S) fetching for article pages and feeds: what newsrag reads from the web goes through ``Fetcher.get``.
+
+A URL someone typed, a feed's item link, a redirect: each can point anywhere, so every hop is checked before it is
+made (server-side request forgery). Only http and https; the host is resolved here and refused if any address it
+resolves to is not globally routable (loopback, private, link-local, carrier-grade NAT, reserved), and the
+connection goes to the address that was checked, so a second DNS answer cannot swap it. ``allow_private`` lifts the
+address rule (an intranet, the tests). Every response is bounded: a connect timeout, a total deadline that a slow
+drip cannot stretch (a watchdog shuts the socket), a size cap on the body before and after gzip, a cap on redirects.
+Every failure is a ``FetchError`` whose message is one line naming the URL.
+
+>>> fetcher = Fetcher(FetchPolicy())
+>>> page = fetcher.get("https://news.example/story")          # -> Fetched(url, status, body, headers)
+>>> again = fetcher.get(url, etag=page.etag)                    # a 304 gives Fetched(not_modified=True)
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from rag.errors import NewsragError
+
+REDIRECTS = {301, 302, 303, 307, 308}
+READ_BYTES = 65536
+
+
+class FetchError(NewsragError):
+    """A URL could not be fetched safely; the message is one line: ``URL: what went wrong``."""
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """The limits every request keeps. ``timeout`` is the whole request's deadline, headers and body included."""
+
+    allow_private: bool = False  # also fetch from loopback, private and link-local addresses
+    timeout: float = 30.0
+    connect_timeout: float = 10.0
+    max_bytes: int = 10 * 2**20  # of one response's body, after decompression
+    max_redirects: int = 5
+    user_agent: str = "newsrag/0.1 (news assistant; +feed reader)"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A response: ``url`` is where it was found, after redirects. ``not_modified``: a 304 to a conditional GET."""
+
+    url: str
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
+    not_modified: bool = False
+
+    @property
+    def etag(self) -> str:
+        return self.headers.get("etag", "")
+
+    @property
+    def last_modified(self) -> str:
+        return self.headers.get("last-modified", "")
+
+    @property
+    def charset(self) -> str:
+        """The charset the Content-Type header names, or ""."""
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = part.strip().partition("=")
+            if name.lower() == "charset":
+                return value.strip().strip('"').strip("'")
+        return ""
+
+
+def is_url(text: str | object) -> bool:
+    """Whether an input names a web address rather than a file."""
+    return isinstance(text, str) and text.lower().startswith(("http://", "https://"))
+
+
+class Fetcher:
+    """Fetches with ``policy``'s limits; thread-safe (each call opens its own connection)."""
+
+    def __init__(self, policy: FetchPolicy | None = None) -> None:
+        self.policy = policy or FetchPolicy()
+
+    def get(self, url: str, etag: str = "", last_modified: str = "") -> Fetched:
+        """GET ``url``, following redirects, conditionally when ``etag``/``last_modified`` are given."""
+        deadline = time.monotonic() + self.policy.timeout
+        seen: list[str] = []
+        current = url.strip()
+        while True:
+            seen.append(current)
+            response = self._request(current, etag, last_modified, deadline)
+            if response.status in REDIRECTS and response.headers.get("location"):
+                target = urljoin(current, response.headers["location"].strip())
+                if target in seen:
+                    raise FetchError(f"{url}: redirect loop ({' -> '.join([*seen, target])[:300]})")
+                if len(seen) > self.policy.max_redirects:
+                    raise FetchError(f"{url}: too many redirects (more than {self.policy.max_redirects})")
+                current = target
+                continue
+            if response.status == 304 and (etag or last_modified):
+                return Fetched(current, 304, b"", response.headers, not_modified=True)
+            if not 200 <= response.status < 300:
+                reason = http.client.responses.get(response.status, "")
+                raise FetchError(f"{_show(current)}: HTTP {response.status}{' ' + reason if reason else ''}")
+            return response
+
+    def _request(self, url: str, etag: str, last_modified: str, deadline: float) -> Fetched:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https"):
+            raise FetchError(f"{_show(url)}: only http and https URLs can be fetched")
+        if not parts.hostname:
+            raise FetchError(f"{_show(url)}: not a valid URL (no host)")
+        try:
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        except ValueError:
+            raise FetchError(f"{_show(url)}: not a valid URL (bad port)") from None
+        address = self._checked_address(url, parts.hostname, port)
+        path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        headers = {"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate",
+                   "Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml, "
+                             "text/xml, text/html;q=0.9, */*;q=0.8"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        connection = _connection(parts.scheme.lower(), parts.hostname, port, address,
+                                 min(self.policy.connect_timeout, max(0.01, deadline - time.monotonic())))
+        watchdog = _Watchdog(connection, deadline)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            got = {k.lower(): v for k, v in response.getheaders()}
+            body = b"" if response.status in REDIRECTS or response.status == 304 else self._body(url, response, got)
+            if watchdog.fired:  # the socket was shut mid-body: what was read is cut short
+                raise TimeoutError
+            return Fetched(url, response.status, body, got)
+        except FetchError:
+            raise
+        except ssl.SSLError as exc:
+            raise FetchError(f"{_show(url)}: TLS failed ({exc.reason or exc})") from None
+        except (OSError, http.client.HTTPException) as exc:
+            if watchdog.fired or isinstance(exc, TimeoutError) or time.monotonic() >= deadline:
+                raise FetchError(f"{_show(url)}: timed out after {self.policy.timeout:g} s") from None
+            raise FetchError(f"{_show(url)}: {_describe(exc)}") from None
+        finally:
+            watchdog.cancel()
+            connection.close()
+
+    def _body(self, url: str, response: http.client.HTTPResponse, headers: dict[str, str]) -> bytes:
+        """The body, decompressed, refused as soon as it passes ``max_bytes`` (a declared length is checked first)."""
+        limit = self.policy.max_bytes
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(f"{_show(url)}: response too large ({int(declared):,} bytes; the limit is {limit:,})")
+        encoding = headers.get("content-encoding", "").strip().lower()
+        inflate = zlib.decompressobj(47) if encoding in ("gzip", "x-gzip", "deflate") else None  # 47: any header
+        parts: list[bytes] = []
+        size = 0
+        while chunk := response.read(READ_BYTES):
+            if inflate is not None:
+                try:
+                    chunk = inflate.decompress(chunk, limit + 1 - size)
+                except zlib.error as exc:
+                    raise FetchError(f"{_show(url)}: corrupt {encoding} body ({exc})") from None
+            size += len(chunk)
+            if size > limit:
+                what = "decompressed response" if inflate is not None else "response"
+                raise FetchError(f"{_show(url)}: {what} too large (over {limit:,} bytes)")
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def _checked_address(self, url: str, host: str, port: int) -> str:
+        """The address to connect to: ``host`` resolved, every answer checked against the policy."""
+        try:
+            answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise FetchError(f"{_show(url)}: cannot resolve {host!r} ({_describe(exc)})") from None
+        addresses = list(dict.fromkeys(str(a[4][0]) for a in answers))
+        if not addresses:
+            raise FetchError(f"{_show(url)}: cannot resolve {host!r}")
+        if not self.policy.allow_private:
+            for address in addresses:
+                if not is_public(address):
+                    raise FetchError(f"{_show(url)}: refused: {host} is a private, loopback or link-local address "
+                                     f"({address}); set allow_private_urls (NEWSRAG_ALLOW_PRIVATE_URLS=1) to allow it")
+        return addresses[0]
+
+
+def is_public(address: str) -> bool:
+    """Whether an IP address is globally routable (an IPv4-mapped IPv6 address is judged as the IPv4 one)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _connection(scheme: str, host: str, port: int, address: str, timeout: float) -> _PinnedHTTP | _PinnedHTTPS:
+    if scheme == "https":
+        return _PinnedHTTPS(host, port, address, timeout)
+    return _PinnedHTTP(host, port, address, timeout)
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the checked ``address``; the Host header still names ``host``."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+        self.raw: socket.socket | None = None  # kept: the connection lets go of its socket once a response owns it
+
+    def connect(self) -> None:
+        self.sock = self.raw = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """TLS to the checked ``address``, with the certificate verified for ``host`` (SNI too)."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+        self.raw: socket.socket | None = None
+
+    def connect(self) -> None:
+        self.raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(self.raw, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class _Watchdog:
+    """Shuts the connection's socket at ``deadline``: a server that drips a byte a second never lets a single read
+    time out, so only a whole-request deadline bounds it."""
+
+    def __init__(self, connection: _PinnedHTTP | _PinnedHTTPS, deadline: float) -> None:
+        self.fired = False
+        self._connection = connection
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = self._connection.raw
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, http.client.IncompleteRead):
+        return "the server closed the connection mid-response"
+    if isinstance(exc, http.client.RemoteDisconnected):
+        return "the server closed the connection without answering"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _show(url: str) -> str:
+    """A URL as messages show it: one line, of bounded length."""
+    from rag.articles import one_line
+
+    return one_line(url if len(url) <= 200 else url[:200] + "…")

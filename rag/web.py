@@ -1,0 +1,178 @@
+"""URLs -> ``Article``s: an article page, or a feed (RSS, Atom, JSON Feed) whose items' pages are fetched in turn.
+
+What a URL holds is told by its content, not its extension or content type. A feed item's page is fetched and its
+main text extracted (``rag.extract``); when the page cannot be fetched or holds no text, the feed's own summary of
+the item stands in. An article's id comes from its canonical URL (``canonical_url``), so one story met through two
+feeds, or with two sets of tracking parameters, is stored once.
+
+>>> from rag.web import WebReader
+>>> from rag.fetch import Fetcher, FetchPolicy
+>>> reader = WebReader(Fetcher(FetchPolicy()), max_items=50)
+>>> items = list(reader.load("https://news.example/feed.xml"))   # Articles and LoadProblems
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from rag.articles import Article, LoadProblem
+from rag.feed_formats import Feed, FeedError, FeedItem, looks_like_feed, parse_feed
+from rag.fetch import Fetched, Fetcher, FetchError
+from rag.loaders import MAX_PAGE_CHARS, decode, make_article
+
+Loaded = Article | LoadProblem
+
+# Query parameters that say how a reader arrived, not which page it is: dropped from canonical URLs.
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref_src|cmpid|ocid|_ga)$", re.I)
+
+
+def canonical_url(url: str) -> str:
+    """``url`` as an article id is made from it: scheme and host in lower case, no default port, no fragment, no
+    tracking parameters (utm_*, fbclid …). Other query parameters stay: on many sites they name the article."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+@dataclass(frozen=True)
+class ItemRead:
+    """A feed item read: its article (or why there is none), and why its page could not be read ("" when it was, or
+    when the item links to no page): then the article is the feed's summary of it."""
+
+    loaded: Loaded
+    page_error: str = ""
+
+
+@dataclass(frozen=True)
+class FeedRead:
+    """A fetched feed: the document (None for a 304), and the response that carried it."""
+
+    feed: Feed | None
+    response: Fetched
+
+
+class WebReader:
+    """Reads URLs through ``fetcher``; a feed gives at most ``max_items`` of its items per read."""
+
+    def __init__(self, fetcher: Fetcher, max_items: int = 50) -> None:
+        self.fetcher = fetcher
+        self.max_items = max_items
+
+    def load(self, url: str) -> Iterator[Loaded]:
+        """An article page, or every item of a feed (up to ``max_items``); a problem for what cannot be read."""
+        try:
+            response = self.fetcher.get(url)
+            text = _text(response)
+        except (FetchError, ValueError) as exc:
+            yield LoadProblem(url, _reason(exc, url))
+            return
+        if looks_like_feed(text):
+            try:
+                feed = parse_feed(text)
+            except FeedError as exc:
+                yield LoadProblem(url, str(exc))
+                return
+            yield from self.items(feed, feed.items[: self.max_items], source=feed.title)
+            return
+        yield self.page(response, text)
+
+    def read_feed(self, url: str, etag: str = "", last_modified: str = "") -> FeedRead:
+        """Fetch a feed, conditionally: raises ``FetchError``/``FeedError`` (one line naming the problem) for a feed
+        that cannot be fetched or is not a feed."""
+        response = self.fetcher.get(url, etag=etag, last_modified=last_modified)
+        if response.not_modified:
+            return FeedRead(None, response)
+        try:
+            text = _text(response)
+        except ValueError as exc:
+            raise FeedError(str(exc)) from None
+        if not looks_like_feed(text):
+            kind = "an HTML page" if re.search(r"<html|<!doctype html", text[:4096], re.I) else "not RSS, Atom or JSON"
+            raise FeedError(f"not a feed ({kind}); to add a single article page use newsrag ingest URL")
+        return FeedRead(parse_feed(text), response)
+
+    def items(self, feed: Feed, items: Sequence[FeedItem], source: str = "") -> Iterator[Loaded]:
+        """An article for each item: its page's text, else the feed's summary of it."""
+        for item in items:
+            yield self.item(item, source or feed.title).loaded
+
+    def item(self, item: FeedItem, source: str) -> ItemRead:
+        page: Article | None = None
+        failure = ""
+        if item.link:
+            try:
+                response = self.fetcher.get(item.link)
+                made = self.page(response, _text(response))
+                page, failure = (made, "") if isinstance(made, Article) else (None, made.reason)
+            except (FetchError, ValueError) as exc:
+                failure = _reason(exc, item.link)
+        link = canonical_url(item.link) if item.link else ""
+        if page is not None:
+            return ItemRead(Article(
+                title=page.title if page.title and not page.title.endswith(" …") else item.title or page.title,
+                text=page.text, url=page.url or link, source=page.source or source,
+                published_at=page.published_at or item.published_at, authors=page.authors or item.authors,
+                origin=page.url or link))
+        summary = make_article({"title": item.title, "text": item.summary, "url": link, "source": source,
+                                "published_at": item.published_at, "authors": list(item.authors)}, link or item.key)
+        if isinstance(summary, Article):
+            return ItemRead(summary, failure)
+        where = item.link or item.title or item.key
+        why = f"{failure}; and the feed gives no summary to fall back on" if failure else summary
+        return ItemRead(LoadProblem(where, why), failure)
+
+    def page(self, response: Fetched, text: str) -> Loaded:
+        """An article page as an Article: its main text, title, outlet, date and author (``rag.extract``)."""
+        from rag.extract import extract_page
+
+        if len(text) > MAX_PAGE_CHARS:
+            return LoadProblem(response.url, f"page too long ({len(text):,} characters)")
+        record = extract_page(text, url=response.url)
+        record["url"] = _trusted_canonical(str(record.get("url") or ""), response.url)
+        made = make_article(record, record["url"])
+        if isinstance(made, str):
+            why = "no article text found on the page" if made.startswith("no text") else made
+            return LoadProblem(response.url, why)
+        return made
+
+
+def _trusted_canonical(declared: str, fetched: str) -> str:
+    """The page's declared canonical URL when it is on the site the page came from, else where it was fetched: a
+    page may not claim another site's article id (and overwrite that article)."""
+    def site(url: str) -> str:
+        return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+    if declared and site(declared) == site(fetched):
+        return canonical_url(declared)
+    return canonical_url(fetched)
+
+
+def _text(response: Fetched) -> str:
+    """A response's body as text: the charset its headers name, else ``rag.loaders.decode``'s rules."""
+    if not response.body.strip():
+        raise ValueError("empty response")
+    if response.charset and not response.body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return response.body.decode(response.charset)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong header: the body's own declaration and the usual rules decide
+    return decode(response.body)
+
+
+def _reason(exc: Exception, url: str) -> str:
+    """A problem's reason without the URL a FetchError already starts with (the LoadProblem names it)."""
+    text = str(exc)
+    prefix = url + ": "
+    return text[len(prefix):] if text.startswith(prefix) else text
