@@ -2,7 +2,8 @@
 
 Hybrid search: the dense (embedding) ranking and the keyword (BM25) ranking are fused by reciprocal rank, so a
 passage that either finds near the top rises; a cross-encoder can then reorder the best fused candidates. Given a
-day (``Filters.around`` or ``as_of``), articles published near it rank higher.
+day (``Filters.around`` or ``as_of``), articles published near it rank higher; a question that asks for the latest,
+today's or this week's news with no day given prefers the newest articles on its topic (``asks_for_latest``).
 When even the best passage falls below ``min_relevance`` (cosine similarity) and no passage contains a name or code
 the question gives (``names_found``), nothing is returned: an empty result is how the assistant knows the corpus
 does not cover a question, and refuses instead of guessing. Everything else is left to the answer's grounding check.
@@ -65,7 +66,8 @@ class NewsRetriever(BaseRetriever):
         pool = max(self.k, self.rerank_depth) if self.reranker else self.k  # candidates wanted before the cut
         depth = max(FUSION_DEPTH, pool)
         day = filters.preferred_day if filters else None
-        dense = self.index.search(query, depth if self.hybrid or self.reranker or day else self.k, filters)
+        latest = day is None and asks_for_latest(query)
+        dense = self.index.search(query, depth if self.hybrid or self.reranker or day or latest else self.k, filters)
         keyword = self.index.keyword_search(query, depth, filters) if self.hybrid and dense else []
         if not dense:
             return []
@@ -77,11 +79,33 @@ class NewsRetriever(BaseRetriever):
             rankings = [dense, keyword]
         else:
             rankings = [[p for p in dense if p.score >= self.min_relevance] or dense]
+        if latest:
+            day = newest_day([*dense, *keyword])
         prefer = Recency(day, self.recency_half_life, self.recency_weight) if day and self.recency_weight else None
         candidates = fuse(rankings, prefer=prefer)
         if self.reranker:  # the cross-encoder's order of the best candidates, with the same date preference
             candidates = fuse([rerank(self.reranker, query, candidates[:pool])], prefer=prefer)
         return candidates[: self.k]
+
+
+_LATEST = re.compile(r"\b(latest|newest|most recent|recent(ly)?|(right )?now|nowadays|today|tonight|yesterday|"
+                     r"this (morning|afternoon|evening|week|weekend|month)|currently|current|so far|as it stands|"
+                     r"up to date|updates?|developing)\b", re.I)
+
+
+def asks_for_latest(question: str) -> bool:
+    """Whether a question asks about now ("What's the latest on …?", "… today", "… this week", "currently"): with no
+    day given, such a question prefers the newest articles on its topic."""
+    return bool(_LATEST.search(question))
+
+
+def newest_day(passages: list[Passage], today: date | None = None) -> date | None:
+    """The publication day that "now" means for a question without one: the newest among the articles found on its
+    topic, never later than today (a wrong future date must not become "now"). In a live index that is about
+    today; in an archive, its last days on the topic."""
+    limit = today or date.today()
+    days = [p.published_at for p in passages if p.published_at and p.published_at <= limit]
+    return max(days) if days else None
 
 
 _NAMED = re.compile(r"(?<=\S\s)[A-Z][\w’'.-]*|\b\w*\d\w*\b")  # a capitalised word past the first, or a code like N7
