@@ -40,6 +40,7 @@ from rag.assistant import KeyPoints  # noqa: E402
 from rag.citations import MARKERS, point_line  # noqa: E402
 from rag.errors import InputError, NewsragError  # noqa: E402
 from rag.loaders import SUPPORTED_SUFFIXES  # noqa: E402
+from ui.feeds import WRITES, Refresher, add_url, feed_choices, feeds_html, follow, refresh_now, unfollow  # noqa: E402
 from ui.sources import sources_html  # noqa: E402
 
 EXAMPLES = ["Where did Assad flee to?", "Summarize the situation in Syria.", "Why are there clashes in Aleppo?",
@@ -76,6 +77,9 @@ CSS = """
 #stats .nr-stats th, #stats .nr-stats td {border: none; padding: 6px 24px 6px 0; text-align: left; vertical-align: top}
 #stats .nr-stats th {font-weight: 600; white-space: nowrap}
 #stats .nr-stats tr + tr > * {border-top: 1px solid var(--border-color-primary)}
+.nr-feeds {border-collapse: collapse; width: 100%}
+.nr-feeds th, .nr-feeds td {text-align: left; padding: 4px 12px 4px 0;
+  border-bottom: 1px solid var(--border-color-primary); vertical-align: top; word-break: break-word}
 """
 
 
@@ -213,7 +217,8 @@ def add_files(assistant: NewsAssistant, files: list[str] | None, progress: gr.Pr
             continue
         name = stored.name
         try:
-            report = assistant.ingest([stored], progress=False)
+            with WRITES:
+                report = assistant.ingest([stored], progress=False)
         except NewsragError as error:
             lines.append(f"✗ {name}: {error}")
             continue
@@ -311,6 +316,21 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
                             file_types=sorted(SUPPORTED_SUFFIXES), elem_id="upload")
             add = gr.Button("Add to index", variant="primary", elem_id="add")
             log = gr.Textbox(label="Result", lines=6, interactive=False, elem_id="upload-log")
+            gr.Markdown("### From the web\nAn article page is read once; a feed (RSS, Atom or JSON Feed) can be "
+                        "read once or followed, and then every refresh adds its new and changed items.")
+            with gr.Row():
+                web_url = gr.Textbox(label="Address of an article page or a feed", placeholder="https://…",
+                                     scale=3, elem_id="web-url")
+                feed_name = gr.Textbox(label="Name (optional, for a followed feed)", scale=1, elem_id="feed-name")
+            with gr.Row():
+                add_once = gr.Button("Add once", elem_id="add-url")
+                follow_feed = gr.Button("Follow feed", variant="primary", elem_id="follow")
+            feeds_table = gr.HTML(feeds_html(assistant), elem_id="feeds")
+            with gr.Row():
+                followed = gr.Dropdown(feed_choices(assistant), label="Followed feed", scale=3, elem_id="followed")
+                unfollow_feed = gr.Button("Stop following", elem_id="unfollow")
+                refresh = gr.Button("Refresh now", elem_id="refresh")
+            web_log = gr.Textbox(label="Result", lines=4, interactive=False, elem_id="web-log")
 
         def respond(message: str, past: Conversation, past_shown: Conversation, mode_: str, k: float, since: str,
                     until: str, only: list[str] | None, near: str = "") -> Iterator[tuple[Any, ...]]:
@@ -349,15 +369,33 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
             return result, stats_html(assistant), gr.update(choices=source_choices(assistant)), None
 
         add.click(upload, files, [log, stats, sources, files], api_name="add_files", concurrency_limit=1)
-        app.load(lambda: (stats_html(assistant), gr.update(choices=source_choices(assistant))), None,
-                 [stats, sources], api_visibility="private")
+
+        def corpus_views(message: str) -> tuple[Any, ...]:
+            """After a web action: its result, and every view of the corpus brought up to date."""
+            return (message, stats_html(assistant), gr.update(choices=source_choices(assistant)),
+                    feeds_html(assistant), gr.update(choices=feed_choices(assistant), value=None))
+
+        web_views = [web_log, stats, sources, feeds_table, followed]
+        add_once.click(lambda u: corpus_views(add_url(assistant, u)), web_url, web_views, api_name="add_url",
+                       concurrency_limit=1, concurrency_id="web")
+        follow_feed.click(lambda u, n: corpus_views(follow(assistant, u, n)), [web_url, feed_name], web_views,
+                          api_name="follow_feed", concurrency_limit=1, concurrency_id="web")
+        unfollow_feed.click(lambda u: corpus_views(unfollow(assistant, u)), followed, web_views,
+                            api_name="unfollow_feed", concurrency_limit=1, concurrency_id="web")
+        refresh.click(lambda: corpus_views(refresh_now(assistant)), None, web_views, api_name="refresh_feeds",
+                      concurrency_limit=1, concurrency_id="web")
+        app.load(lambda: (stats_html(assistant), gr.update(choices=source_choices(assistant)), feeds_html(assistant),
+                          gr.update(choices=feed_choices(assistant))), None,
+                 [stats, sources, feeds_table, followed], api_visibility="private")
     return app
 
 
 def launch(assistant: NewsAssistant, host: str = "127.0.0.1", port: int | None = None,
-           auth: tuple[str, str] | None = None, block: bool = True) -> gr.Blocks:
-    """Serve the app; with ``block``, until Ctrl+C (``KeyboardInterrupt`` is raised after the server stops). Binding
-    beyond this machine without a login is allowed but warned about. Gradio's own lines (its URL, how to make a
+           auth: tuple[str, str] | None = None, block: bool = True, refresh_every: float | None = None) -> gr.Blocks:
+    """Serve the app; with ``block``, until Ctrl+C (``KeyboardInterrupt`` is raised after the server stops). With
+    ``refresh_every`` (seconds) the followed feeds are refreshed in the background, at start and then that often,
+    while answers go on being served. Binding beyond this machine without a login is allowed but warned about.
+    Gradio's own lines (its URL, how to make a
     public link, its Ctrl+C notice) are not printed: the caller says where the app is, and a public link is not
     something newsrag offers."""
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
@@ -368,11 +406,14 @@ def launch(assistant: NewsAssistant, host: str = "127.0.0.1", port: int | None =
     app.queue(max_size=64, default_concurrency_limit=CONCURRENT_ANSWERS)
     app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=True, css=CSS, head=HEAD,
                max_file_size=MAX_UPLOAD, footer_links=[], quiet=True, show_error=False, ssr_mode=False)
+    refresher = Refresher(assistant, refresh_every, lambda: bool(app.is_running)).start() if refresh_every else None
     if block:
         try:
             while app.is_running:
                 time.sleep(0.2)
         finally:
+            if refresher:
+                refresher.stop()
             app.close(verbose=False)
     return app
 
