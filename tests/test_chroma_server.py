@@ -63,3 +63,25 @@ def test_an_unreachable_server_is_a_clear_error(make_assistant):
     assistant = make_assistant(chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(StoreError, match=r"cannot reach the Chroma server at http://127\.0\.0\.1:\d+"):
         assistant.stats()
+
+
+def test_feeds_are_followed_and_refreshed_into_a_chroma_server(chroma_server, make_assistant, tmp_path):
+    from datetime import date
+
+    from news_site import NewsSite, Route, article_page, rss
+
+    assistant = make_assistant(chroma_host="127.0.0.1", chroma_port=chroma_server, chroma_collection="news-feeds",
+                               allow_private_urls=True)
+    with NewsSite() as site:
+        site.routes["/news/jetty"] = Route(article_page("jetty", "A new jetty for Velmar", [
+            "The new jetty in Velmar opened on Saturday and can moor four ferries at once."] * 3,
+            date(2026, 11, 30)).encode())
+        site.routes["/feed.xml"] = Route(rss("Velmar Wire", [{"title": "A new jetty for Velmar", "date": "2026-11-30",
+                                                              "link": f"{site.url}/news/jetty"}]).encode(), etag='"1"')
+        assert assistant.subscribe(f"{site.url}/feed.xml").report.articles_added == 1
+        [again] = assistant.refresh().feeds
+        assert again.not_modified and site.pages_fetched() == ["/news/jetty"]  # fetched once, by the first refresh
+    assert (tmp_path / "index" / "feeds.sqlite3").is_file()  # the list is this machine's, beside the keyword copy
+    assert not (tmp_path / "index" / "chroma.sqlite3").exists()
+    [passage] = assistant.search("Where can four ferries moor?", k=1)
+    assert "jetty" in passage.text
