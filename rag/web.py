@@ -123,7 +123,8 @@ class WebReader:
             return ItemRead(Article(
                 title=page.title if page.title and not page.title.endswith(" …") else item.title or page.title,
                 text=page.text, url=page.url or link, source=page.source or source,
-                published_at=page.published_at or item.published_at, authors=page.authors or item.authors,
+                # the feed's date is declared data; a page that declares none gets one guessed from its text
+                published_at=item.published_at or page.published_at, authors=page.authors or item.authors,
                 origin=page.url or link))
         summary = make_article({"title": item.title, "text": item.summary, "url": link, "source": source,
                                 "published_at": item.published_at, "authors": list(item.authors)}, link or item.key)
