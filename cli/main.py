@@ -243,7 +243,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         print("no feeds followed yet: newsrag feeds add URL")
     for s in subscriptions if not args.json else ():
         state = f"error: {s.last_error}" if s.last_error else "ok" if s.last_fetch else "never fetched"
-        print(f"{s.url}\n  {s.name or '(no name)'} · last fetch {s.last_fetch or '–'} · {state} · "
+        print(f"{s.url}\n  {s.name or '(no name)'} · last fetch {s.fetched} · {state} · "
               f"{_count(s.items_added, 'article')} added")
     return 0
 

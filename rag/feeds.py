@@ -55,6 +55,11 @@ class Subscription:
     def label(self) -> str:
         return self.name or self.url
 
+    @property
+    def fetched(self) -> str:
+        """When it was last fetched, as people read it: "2026-12-04 09:30 UTC", or "never"."""
+        return f"{self.last_fetch[:16].replace('T', ' ')} UTC" if self.last_fetch else "never"
+
 
 @dataclass(frozen=True)
 class FeedResult:

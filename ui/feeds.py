@@ -84,7 +84,7 @@ def feeds_html(assistant: NewsAssistant) -> str:
         return '<div class="nr-empty">No feeds followed yet.</div>'
     rows = "".join(
         f"<tr><td>{html.escape(s.name or '–')}</td><td>{html.escape(s.url)}</td>"
-        f"<td>{html.escape(s.last_fetch.replace('T', ' ').replace('+00:00', ' UTC') or 'never')}</td>"
+        f"<td>{html.escape(s.fetched)}</td>"
         f"<td>{s.items_added:,}</td><td>{html.escape('✗ ' + s.last_error if s.last_error else '✓')}</td></tr>"
         for s in subscriptions)
     head = "<tr><th>Feed</th><th>Address</th><th>Last refresh</th><th>Articles added</th><th>State</th></tr>"
