@@ -3,7 +3,7 @@
 Hybrid search: the dense (embedding) ranking and the keyword (BM25) ranking are fused by reciprocal rank, so a
 passage that either finds near the top rises; a cross-encoder can then reorder the best fused candidates. Given a
 day (``Filters.around`` or ``as_of``), articles published near it rank higher; a question that asks for the latest,
-today's or this week's news with no day given prefers the newest articles on its topic (``asks_for_latest``).
+today's or this week's news with no day given prefers articles published near today (``asks_for_latest``).
 When even the best passage falls below ``min_relevance`` (cosine similarity) and no passage contains a name or code
 the question gives (``names_found``), nothing is returned: an empty result is how the assistant knows the corpus
 does not cover a question, and refuses instead of guessing. Everything else is left to the answer's grounding check.
@@ -79,8 +79,8 @@ class NewsRetriever(BaseRetriever):
             rankings = [dense, keyword]
         else:
             rankings = [[p for p in dense if p.score >= self.min_relevance] or dense]
-        if latest:
-            day = newest_day([*dense, *keyword])
+        if latest:  # now, literally: an archive's articles are too old to gain anything (docs/how-it-works.md)
+            day = date.today()
         prefer = Recency(day, self.recency_half_life, self.recency_weight) if day and self.recency_weight else None
         candidates = fuse(rankings, prefer=prefer)
         if self.reranker:  # the cross-encoder's order of the best candidates, with the same date preference
@@ -95,17 +95,8 @@ _LATEST = re.compile(r"\b(latest|newest|most recent|recent(ly)?|(right )?now|now
 
 def asks_for_latest(question: str) -> bool:
     """Whether a question asks about now ("What's the latest on …?", "… today", "… this week", "currently"): with no
-    day given, such a question prefers the newest articles on its topic."""
+    day given, such a question prefers articles published near today."""
     return bool(_LATEST.search(question))
-
-
-def newest_day(passages: list[Passage], today: date | None = None) -> date | None:
-    """The publication day that "now" means for a question without one: the newest among the articles found on its
-    topic, never later than today (a wrong future date must not become "now"). In a live index that is about
-    today; in an archive, its last days on the topic."""
-    limit = today or date.today()
-    days = [p.published_at for p in passages if p.published_at and p.published_at <= limit]
-    return max(days) if days else None
 
 
 _NAMED = re.compile(r"(?<=\S\s)[A-Z][\w’'.-]*|\b\w*\d\w*\b")  # a capitalised word past the first, or a code like N7
