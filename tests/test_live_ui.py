@@ -10,18 +10,22 @@ from datetime import date
 from conftest import SEEDS, free_port
 from news_site import NewsSite, Route, article_page, rss
 
-WORDS = ("The regional council met on Thursday to discuss the budget for roads, schools and the harbour, and members "
-         "spoke at length about the cost of repairs that had been postponed for several years. ")
+
+def council(number: int, part: int) -> str:
+    """A paragraph of its own (identical texts would be embedded once, and the write would be over at once)."""
+    return " ".join(f"At council meeting {number}, item {part}.{line}, members spent {number * 7 + line} minutes on "
+                    f"the budget for roads, schools and berth {part + line}, and repairs postponed since "
+                    f"{1990 + (number + line) % 30}." for line in range(8))
 
 
 def big_feed(site: NewsSite, count: int = 40) -> None:
     """``count`` long articles (a write that takes seconds), one of them about a lighthouse keeper."""
     items = []
     for number in range(count):
-        lead = (f"Council meeting {number}: " + WORDS * 12 if number else
+        lead = (council(number, 0) if number else
                 "Anselm Krieg, the last keeper of the Velmar lighthouse, retired on Friday after 31 years.")
         title = "Velmar lighthouse keeper retires" if number == 0 else f"Council meeting {number}"
-        paragraphs = [lead, *(WORDS * 6 for _ in range(6))]
+        paragraphs = [lead, *(council(number, part) for part in range(1, 7))]
         site.routes[f"/news/{number}"] = Route(article_page(str(number), title, paragraphs, date(2026, 11, 30)).encode())
         items.append({"title": title, "link": f"{site.url}/news/{number}", "date": "2026-11-30"})
     site.routes["/feed.xml"] = Route(rss("Velmar Wire", items).encode(), etag='"1"')
