@@ -251,7 +251,9 @@ def _refresh_one(feeds: FeedList, reader: WebReader, store: Store, subscription:
         # (its summary, if any, is stored meanwhile), as are changed items past this refresh's share
         retry = {i.key for i, r in zip(taken, reads) if r.page_error} | {i.key for i in changed[len(taken):]}
         seen = {i.key: i.fingerprint for i in read.feed.items if i.key not in retry}
-        feeds.record_success(url, read.response.etag, read.response.last_modified, seen, report.articles_added)
+        # with items left to retry, no validators are kept: a 304 next time would leave them waiting
+        validators = ("", "") if retry else (read.response.etag, read.response.last_modified)
+        feeds.record_success(url, *validators, seen, report.articles_added)
         return FeedResult(url, name, items=len(read.feed.items), fetched=len(taken), from_summary=from_summary,
                           report=report, problems=problems)
     except NewsragError as exc:  # FetchError, FeedError, a busy index (StoreError): this feed only
