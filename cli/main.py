@@ -134,6 +134,16 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--refresh-every", type=_duration, metavar="INTERVAL",
                     help="refresh the followed feeds in the background this often, e.g. 30m, 2h, 1d (default: never)")
 
+    serve = commands.add_parser(
+        "model-server", parents=[common], help="serve the chat model over HTTP (OpenAI-compatible) for others",
+        description="Serve llm_model through llama.cpp's OpenAI-compatible HTTP server, so that many newsrag "
+                    "processes (newsrag ui or ask with mode openai, openai_base_url pointing here) share one model. "
+                    "Requires a bearer key when NEWSRAG_MODEL_SERVER_KEY is set.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--slots", type=int, default=4,
+                       help="answers written at once (default 4); set openai_parallel to the same number")
+
     evaluate = commands.add_parser(
         "eval", parents=[common], help="score retrieval, answers and speed on a gold Q&A set",
         description="Evaluate on a dataset folder (corpus.jsonl, questions.jsonl, optional baselines/*.jsonl). "
@@ -302,6 +312,28 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_model_server(args: argparse.Namespace) -> int:
+    import os
+    import time
+
+    from rag.config import Settings
+    from rag.model_server import start_model_server
+
+    if not 1 <= args.slots <= 64:
+        raise InputError(f"--slots must be between 1 and 64, got {args.slots}")
+    key = os.environ.get("NEWSRAG_MODEL_SERVER_KEY", "")
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not key:
+        print(f"newsrag: warning: serving the model on {args.host} without a key: anyone who can reach it can use it "
+              "(set NEWSRAG_MODEL_SERVER_KEY, and the same value as openai_api_key on the clients)", flush=True)
+    server = start_model_server(Settings.load(args.config, index_dir=args.index), args.host, args.port, args.slots,
+                                api_key=key)
+    print(f"newsrag: serving {server.model} at {server.base_url} with {_count(server.slots, 'slot')} "
+          f"(loaded in {server.load_seconds:.1f}s; Ctrl+C stops). Clients: mode = \"openai\", "
+          f"openai_base_url = \"{server.base_url}\", openai_parallel = {server.slots}", flush=True)
+    while True:
+        time.sleep(3600)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from eval.harness import run_eval
     from eval.report import summary_text
@@ -320,7 +352,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 COMMANDS = {"ingest": cmd_ingest, "feeds": cmd_feeds, "refresh": cmd_refresh, "remove": cmd_remove, "ask": cmd_ask,
             "chat": cmd_chat, "stats": cmd_stats,
-            "ui": cmd_ui, "eval": cmd_eval}
+            "ui": cmd_ui, "model-server": cmd_model_server, "eval": cmd_eval}
 
 
 def _answer_dict(answer: Answer) -> dict[str, Any]:

@@ -106,7 +106,8 @@ class Chat:
         editing where the platform has ``readline``). Returns the exit status."""
         stats = self.assistant.stats()  # no index: an error now, before the first question
         self.assistant.warm_up(background=True)
-        print(f"newsrag chat: {stats.articles} articles in {stats.path}, answers by {self.assistant.settings.mode} "
+        articles = f"{stats.articles} article{'' if stats.articles == 1 else 's'}"
+        print(f"newsrag chat: {articles} in {stats.path}, answers by {self.assistant.settings.mode} "
               f"mode.\n{COMMANDS_HELP}", file=self.out, flush=True)
         if self.assistant.settings.mode == "local":
             from rag.llm import speed_note

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # heavy modules load lazily, on first use
     from rag.retrieval import NewsRetriever
     from rag.web import WebReader
 
+MAX_QUESTION_CHARS = 2000  # a question, not a document: longer input only slows every stage and crowds the context
 Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}, the format chat UIs use
 
 
@@ -274,6 +275,9 @@ class NewsAssistant:
         question = " ".join((question or "").split())
         if not question:
             raise InputError("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InputError(f"the question is {len(question):,} characters long; the most is {MAX_QUESTION_CHARS:,}: "
+                             "ask about one thing at a time, in a sentence or two")
         self._require_index()
         if self.index.is_empty():
             raise StoreError(f"the index at {self.settings.index_dir} is empty: add articles first "

@@ -63,6 +63,8 @@ class Settings:
     openai_base_url: str = ""  # e.g. http://localhost:11434/v1 for Ollama; empty: api.openai.com
     openai_model: str = ""
     openai_api_key: str = ""  # empty: $OPENAI_API_KEY, else a placeholder that local servers accept
+    openai_timeout: float = 60.0  # seconds the server may stay silent (connecting, or between streamed pieces)
+    openai_parallel: int = 4  # answers the server writes at once (its parallel slots): the UI answers that many
     allow_private_urls: bool = False  # fetch from loopback, private and link-local addresses too (an intranet, tests)
     fetch_timeout: float = 30.0  # seconds one web request may take in all, headers and body (rag/fetch.py)
     fetch_max_mb: float = 10.0  # the largest page or feed read, after decompression
@@ -118,6 +120,10 @@ class Settings:
         if self.embed_precision not in EMBED_PRECISIONS:
             raise ConfigError(f"embed_precision must be one of {', '.join(EMBED_PRECISIONS)}, "
                               f"got {self.embed_precision!r}")
+        if not 1 <= self.openai_timeout <= 3600:
+            raise ConfigError(f"openai_timeout must be between 1 and 3600 seconds, got {self.openai_timeout}")
+        if not 1 <= self.openai_parallel <= 256:
+            raise ConfigError(f"openai_parallel must be between 1 and 256, got {self.openai_parallel}")
         if not 1 <= self.fetch_timeout <= 600:
             raise ConfigError(f"fetch_timeout must be between 1 and 600 seconds, got {self.fetch_timeout}")
         if not 0.1 <= self.fetch_max_mb <= 512:

@@ -212,13 +212,14 @@ def chat_model(settings: Settings) -> BaseChatModel:
                               threads=settings.llm_threads, max_tokens=settings.max_tokens)
     if settings.mode == "openai":
         try:
-            from langchain_openai import ChatOpenAI
+            from rag.openai_chat import ServerChatModel
         except ImportError:
             raise ConfigError("mode 'openai' needs the optional extra: pip install -e '.[openai]'") from None
         if not settings.openai_model:
             raise ConfigError("mode 'openai' needs openai_model (NEWSRAG_OPENAI_MODEL), e.g. llama3.2 for Ollama")
         key = settings.openai_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"  # local servers take any
-        return ChatOpenAI(model=settings.openai_model, base_url=settings.openai_base_url or None,
-                          api_key=SecretStr(key), temperature=0, streaming=True,
-                          max_tokens=settings.max_tokens)  # type: ignore[call-arg]  # a pydantic alias
+        return ServerChatModel(model=settings.openai_model, base_url=settings.openai_base_url or None,
+                               api_key=SecretStr(key), temperature=0, streaming=True, max_retries=0,
+                               timeout=settings.openai_timeout,
+                               max_tokens=settings.max_tokens)  # type: ignore[call-arg]  # pydantic aliases
     raise ConfigError(f"mode {settings.mode!r} writes answers without a chat model")

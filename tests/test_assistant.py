@@ -37,6 +37,17 @@ def test_questions_the_corpus_cannot_answer_are_refused(seeded):
         assert answer.short_answer == ""
 
 
+def test_a_question_over_2000_characters_gets_a_clear_message_not_an_answer(seeded, capsys):
+    from cli.main import main
+
+    long = "Where did the clashes erupt? " * 80  # 2,320 characters
+    with pytest.raises(InputError, match="the question is 2,319 characters long; the most is 2,000"):
+        seeded.ask(long)
+    assert main(["ask", "--index", str(seeded.settings.index_dir), long]) == 1
+    assert capsys.readouterr().err.startswith("newsrag: error: the question is 2,319 characters long")
+    assert not seeded.ask(long[:1990]).refused  # just under the limit is still answered
+
+
 def test_stream_yields_sources_then_text_then_the_checked_answer(seeded):
     events = list(seeded.stream("Where did Assad and his family flee?"))
     assert isinstance(events[0], Retrieved) and events[0].passages

@@ -87,7 +87,7 @@ def test_chat_answers_question_after_question_until_quit(capsys, tmp_path, monke
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(typed) + "\n"))
     code, out, err = run(capsys, "chat", "--index", index)
     assert code == 0 and not err
-    assert out.startswith("newsrag chat: 1 articles in")
+    assert out.startswith("newsrag chat: 1 article in")
     assert "Nayrab refugee camp" in out and "Syrian Democratic Forces" in out
     assert out.count("Clashes Erupt in Aleppo") == 3  # in each answer's sources, and the /sources listing
     assert any(line.startswith("    ") and "Nayrab" in line for line in out.splitlines())  # /sources: the passage

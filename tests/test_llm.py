@@ -194,7 +194,7 @@ def test_provider_is_chosen_by_configuration(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSRAG_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("NEWSRAG_OPENAI_MODEL", "llama3.2")
     remote = chat_model(Settings.load())
-    assert type(remote).__name__ == "ChatOpenAI" and remote.model_name == "llama3.2"
+    assert type(remote).__name__ == "ServerChatModel" and remote.model_name == "llama3.2"
     assert str(remote.openai_api_base) == "http://127.0.0.1:9/v1"
 
     monkeypatch.delenv("NEWSRAG_OPENAI_MODEL")

@@ -106,6 +106,14 @@ def uploads_dir(assistant: NewsAssistant) -> Path:
     return index.parent / f"{index.name}-uploads"
 
 
+def answer_slots(assistant: NewsAssistant) -> int:
+    """Answers in progress at once: a model server writes ``openai_parallel`` of them in parallel; the local model
+    takes its requests in turn, but quick (extractive) ones pass it, so a few run at once whatever the mode."""
+    if assistant.settings.openai_model:
+        return max(CONCURRENT_ANSWERS, assistant.settings.openai_parallel)
+    return CONCURRENT_ANSWERS
+
+
 def answer_modes(assistant: NewsAssistant) -> list[str]:
     modes = ["local", "extractive"]
     if assistant.settings.openai_model:
@@ -353,7 +361,7 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
 
         asked = question.submit(**stop_shown(True)).then(
             respond, [question, history, shown, mode, top_k, date_from, date_to, sources, around],
-            [chatbot, panel, history, shown, question], api_name="ask", concurrency_limit=CONCURRENT_ANSWERS,
+            [chatbot, panel, history, shown, question], api_name="ask", concurrency_limit=answer_slots(assistant),
             concurrency_id="answers")
         asked.then(**stop_shown(False))  # after the answer, a refusal or an error alike
         stop.click(**stop_shown(False), cancels=[asked]).then(
@@ -403,7 +411,7 @@ def launch(assistant: NewsAssistant, host: str = "127.0.0.1", port: int | None =
               "the assistant and add files (set NEWSRAG_UI_AUTH=user:password or --auth)", flush=True)
     assistant.warm_up(background=True)  # models load, and read their instructions, before the first question
     app = build_app(assistant)
-    app.queue(max_size=64, default_concurrency_limit=CONCURRENT_ANSWERS)
+    app.queue(max_size=64, default_concurrency_limit=answer_slots(assistant))
     app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=True, css=CSS, head=HEAD,
                max_file_size=MAX_UPLOAD, footer_links=[], quiet=True, show_error=False, ssr_mode=False)
     refresher = Refresher(assistant, refresh_every, lambda: bool(app.is_running)).start() if refresh_every else None
