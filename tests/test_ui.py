@@ -229,3 +229,72 @@ def test_a_person_asks_in_the_browser_and_sees_a_cited_answer(served, tmp_path):
     assert "Summing up" not in stopped and all(p.split("”")[0] in stopped for p in points)
     if SCREENSHOT:
         shutil.copyfile(shot, SCREENSHOT)
+
+
+def _browser_or_skip():
+    have_browser = CHROMIUM.exists()
+    try:
+        from playwright.sync_api import sync_playwright  # noqa: F401
+    except ImportError:
+        have_browser = False
+    if not have_browser:
+        if REQUIRE_BROWSER:
+            pytest.fail("the browser test is required here but chromium or playwright is missing")
+        pytest.skip("the browser test needs Debian's chromium (apt-get install chromium) and playwright")
+
+
+def test_past_chats_survive_a_reload_in_the_same_browser_and_no_other_browser_sees_them(seeded):
+    _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    from ui.app import launch
+
+    port = free_port()
+    app = launch(seeded, port=port, block=False)
+    url = f"http://127.0.0.1:{port}/"
+    bot = "#chat .message.bot, #chat [data-testid='bot']"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1360, "height": 900})
+            page.goto(url)
+            box = page.locator("#question textarea")
+            for question in ("Where did Assad flee to?", "Where did the clashes erupt?"):
+                if question != "Where did Assad flee to?":
+                    page.locator("#new-chat").click()  # the first chat is kept; this one is a second
+                    page.wait_for_selector("#sources .nr-empty", timeout=10_000)
+                box.fill(question)
+                box.press("Enter")
+                page.wait_for_selector("#sources .nr-card mark", timeout=60_000)  # the finished, cited answer
+                page.locator("#stop").wait_for(state="hidden", timeout=30_000)
+                page.wait_for_timeout(1_000)  # saved in the browser right after it is shown
+            page.reload()
+            page.wait_for_selector("#sources .nr-card", timeout=30_000)  # the open chat is back with its sources
+            reopened = page.locator(bot).last.inner_text()
+            listed = page.locator("#past-chats").inner_text() + page.locator("#past-chats input").input_value()
+            page.locator("#past-chats input").click()
+            options = page.locator("[role='option']").all_inner_texts()
+            page.locator("[role='option']", has_text="Where did Assad flee to?").click()
+            page.wait_for_function("document.querySelector('#chat').innerText.includes('Russia')", timeout=30_000)
+            first = page.locator(bot).last.inner_text()
+            page.locator("#delete-chat").click()
+            page.wait_for_timeout(1_000)
+            page.reload()
+            page.wait_for_timeout(3_000)
+            page.locator("#past-chats input").click()
+            after_delete = page.locator("[role='option']").all_inner_texts()
+
+            stranger = browser.new_context().new_page()  # another person: their own browser storage
+            stranger.goto(url)
+            stranger.wait_for_timeout(3_000)
+            stranger.locator("#past-chats input").click()
+            theirs = stranger.locator("[role='option']").all_inner_texts()
+            their_chat = stranger.locator("#chat").inner_text()
+            browser.close()
+    finally:
+        app.close()
+    assert "Aleppo" in reopened and "Where did the clashes erupt?" in listed
+    assert any("Where did Assad flee to?" in o for o in options) and any("clashes" in o for o in options)
+    assert "Russia" in first
+    assert not any("Assad" in o for o in after_delete) and any("clashes" in o for o in after_delete)
+    assert theirs == [] and "Assad" not in their_chat and "clashes" not in their_chat

@@ -40,6 +40,7 @@ from rag.assistant import KeyPoints  # noqa: E402
 from rag.citations import MARKERS, point_line  # noqa: E402
 from rag.errors import InputError, NewsragError  # noqa: E402
 from rag.loaders import SUPPORTED_SUFFIXES  # noqa: E402
+from ui import chats  # noqa: E402
 from ui.feeds import WRITES, Refresher, add_url, feed_choices, feeds_html, follow, refresh_now, unfollow  # noqa: E402
 from ui.sources import sources_html  # noqa: E402
 
@@ -293,6 +294,10 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
                     "sources panel.")
         history = gr.State([])  # the conversation as text: what follow-ups are read with
         shown = gr.State([])  # the conversation as the chat shows it (answers in HTML: points, links to cards)
+        # past conversations and the open one, in the person's own browser (ui/chats.py); nothing on the server
+        secret = chats.browser_secret(assistant.settings.index_dir)
+        saved = gr.BrowserState([], storage_key=chats.STORAGE_KEY, secret=secret)
+        current = gr.BrowserState("", storage_key=chats.STORAGE_KEY + "-open", secret=secret)
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -304,6 +309,10 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
                         # shown only while an answer is written (the Textbox's own stop icon read as a checkbox)
                         stop = gr.Button("■ Stop", variant="stop", size="sm", visible=False, elem_id="stop")
                         new_chat = gr.Button("New chat", size="sm", elem_id="new-chat")
+                    with gr.Row():
+                        past = gr.Dropdown([], label="Past chats (kept in this browser only)", scale=4,
+                                           elem_id="past-chats")
+                        delete = gr.Button("Delete chat", size="sm", scale=1, elem_id="delete-chat")
                     gr.Examples(EXAMPLES, inputs=question, label="Examples for the bundled corpus")
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
@@ -364,12 +373,43 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
             [chatbot, panel, history, shown, question], api_name="ask", concurrency_limit=answer_slots(assistant),
             concurrency_id="answers")
         asked.then(**stop_shown(False))  # after the answer, a refusal or an error alike
-        stop.click(**stop_shown(False), cancels=[asked]).then(
+        halted = stop.click(**stop_shown(False), cancels=[asked]).then(
             stopped, shown, [chatbot, shown], queue=False, show_progress="hidden", api_visibility="private")
-        chatbot.clear(lambda: ([], [], sources_html(), gr.update(visible=False)), None, [history, shown, panel, stop],
-                      cancels=[asked], api_visibility="private")
-        new_chat.click(lambda: ([], [], [], sources_html(), "", gr.update(visible=False)), None,
-                       [chatbot, history, shown, panel, question, stop], cancels=[asked], api_name="new_chat")
+        chatbot.clear(lambda: ([], [], sources_html(), gr.update(visible=False), "", gr.update(value=None)), None,
+                      [history, shown, panel, stop, current, past], cancels=[asked], api_visibility="private")
+        new_chat.click(lambda: ([], [], [], sources_html(), "", gr.update(visible=False), "", gr.update(value=None)),
+                       None, [chatbot, history, shown, panel, question, stop, current, past], cancels=[asked],
+                       api_name="new_chat")
+
+        def keep(text: Conversation, conversation: Conversation, sources_panel: str, kept: list[chats.Chat],
+                 open_id: str) -> tuple[Any, ...]:
+            """Save the open conversation in the browser, first in the list, after each answer (or stop)."""
+            kept, open_id = chats.save(kept, open_id, text, conversation, sources_panel)
+            return kept, open_id, gr.update(choices=chats.choices(kept), value=open_id or None)
+
+        def reopen(kept: list[chats.Chat], open_id: str) -> tuple[Any, ...]:
+            """A conversation as it was left: the chat, what follow-ups read, its sources panel."""
+            chat = chats.find(kept, open_id)
+            listed = gr.update(choices=chats.choices(kept), value=chat["id"] if chat else None)
+            if chat is None:
+                return [], [], [], sources_html(), "", listed
+            return (chat.get("shown") or [], chat.get("history") or [], chat.get("shown") or [],
+                    chat.get("panel") or sources_html(), chat["id"], listed)
+
+        def forget(kept: list[chats.Chat], open_id: str) -> tuple[Any, ...]:
+            kept = chats.delete(kept, open_id)
+            return (kept, [], [], [], sources_html(), "", gr.update(choices=chats.choices(kept), value=None))
+
+        saving = {"fn": keep, "inputs": [history, shown, panel, saved, current], "outputs": [saved, current, past],
+                  "queue": False, "show_progress": "hidden", "api_visibility": "private"}
+        asked.then(**saving)
+        halted.then(**saving)
+        shown_again = [chatbot, history, shown, panel, current, past]
+        past.input(lambda kept, chosen: reopen(kept, chosen), [saved, past], shown_again, cancels=[asked],
+                   api_visibility="private")
+        delete.click(forget, [saved, current], [saved, chatbot, history, shown, panel, current, past], cancels=[asked],
+                     api_visibility="private")
+        app.load(reopen, [saved, current], shown_again, api_visibility="private")
 
         def upload(paths: list[str] | None,
                    progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's idiom
