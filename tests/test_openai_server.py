@@ -175,3 +175,35 @@ def test_the_servers_answer_is_plain_openai_json(model_server):
         headers={"Content-Type": "application/json"})
     reply = json.loads(urllib.request.urlopen(request, timeout=60).read())
     assert reply["choices"][0]["message"]["content"]
+
+
+def test_one_deployment_ui_with_a_chroma_server_and_a_model_server(model_server, chroma_server, tmp_path):
+    """The documented recipe (docs/deployment.md): ``newsrag ui`` holding no index and no model of its own, the chunks
+    on a Chroma server and the answers from a model server, all started here on loopback. Articles go in through the
+    UI's upload, and a question comes back with a cited answer written by the model server."""
+    import shutil
+
+    from gradio_client import Client, handle_file
+
+    from ui.app import launch
+
+    assistant = NewsAssistant(settings=Settings(
+        index_dir=tmp_path / "index", mode="openai", chroma_host="127.0.0.1", chroma_port=chroma_server,
+        chroma_collection="deployment", openai_base_url=model_server.base_url, openai_model="qwen",
+        openai_parallel=model_server.slots))
+    upload = tmp_path / "aleppo.txt"
+    shutil.copyfile(SEEDS / "000_3424cc2725251ae5.txt", upload)
+    port = free_port()
+    app = launch(assistant, port=port, block=False)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        log, *_ = client.predict([handle_file(str(upload))], api_name="/add_files")
+        assert "✓ aleppo.txt: 1 new" in log
+        conversation, panel, _ = client.predict("Where did Assad flee to?", "openai", 5, "", "", [], "",
+                                                api_name="/ask")
+        reply = conversation[-1]["content"][0]["text"]
+        assert "Russia" in reply and "[1]" in reply and 'id="nr-source-1"' in panel
+    finally:
+        app.close()
+    assert not (tmp_path / "index" / "chroma.sqlite3").exists()  # the chunks are on the Chroma server
+    assert assistant.stats().articles == 1 and assistant.stats().path.startswith("http://127.0.0.1:")
