@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -298,3 +299,26 @@ def test_past_chats_survive_a_reload_in_the_same_browser_and_no_other_browser_se
     assert "Russia" in first
     assert not any("Assad" in o for o in after_delete) and any("clashes" in o for o in after_delete)
     assert theirs == [] and "Assad" not in their_chat and "clashes" not in their_chat
+
+
+def test_one_client_gets_two_questions_in_flight_and_a_third_is_told_to_wait(served):
+    from gradio_client import Client
+
+    from ui.app import PER_SESSION
+
+    url, _ = served
+    client = Client(url, verbose=False)  # one session
+    slow = [client.submit("Where did Assad flee to?", "local", 5, "", "", [], "", api_name="/ask")
+            for _ in range(PER_SESSION)]
+    time.sleep(1.0)  # both are being answered by the local model (one at a time)
+    conversation, _, box = client.predict("Where did the clashes erupt?", "extractive", 5, "", "", [], "",
+                                          api_name="/ask")
+    assert conversation[-1]["content"][0]["text"].startswith("⚠️ You already have 2 questions being answered")
+    assert box == "Where did the clashes erupt?"  # kept, to ask again
+    assert all("Russia" in job.result()[0][-1]["content"][0]["text"] for job in slow)
+    other, _, _ = Client(url, verbose=False).predict("Where did the clashes erupt?", "extractive", 5, "", "", [], "",
+                                                     api_name="/ask")
+    assert "Aleppo" in other[-1]["content"][0]["text"]  # another person was never held up by that limit
+    conversation, _, _ = client.predict("Where did the clashes erupt?", "extractive", 5, "", "", [], "",
+                                        api_name="/ask")
+    assert "Aleppo" in conversation[-1]["content"][0]["text"]  # and once the first two are done, this client asks

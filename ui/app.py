@@ -16,9 +16,11 @@ import html
 import os
 import re
 import shutil
+import threading
 import time
 import warnings
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -49,6 +51,8 @@ EXAMPLES = ["Where did Assad flee to?", "Summarize the situation in Syria.", "Wh
 MODE_LABELS = {"local": "Local model", "extractive": "Quoted sentences (no model)", "openai": "Configured API"}
 CONCURRENT_ANSWERS = 4  # answers in progress at once; the local model takes its requests in turn, quick ones pass
 MAX_UPLOAD = "50mb"
+PER_SESSION = 2  # questions one session (a browser tab, an API client) may have in flight; a third is told to wait
+BUSY = "⚠️ You already have {n} questions being answered; wait for one of them to finish, then ask again."
 # An [n] in an answer scrolls the sources panel to card n and outlines it (the chat's sanitiser opens every link in a
 # new tab, so the in-page jump is made here).
 HEAD = r"""<script>
@@ -99,6 +103,28 @@ class Options:
         if not (self.sources or self.date_from or self.date_to or self.around):
             return None
         return Filters(sources=self.sources, date_from=self.date_from, date_to=self.date_to, around=self.around)
+
+
+_in_flight: dict[str, int] = {}
+_in_flight_lock = threading.Lock()
+
+
+@contextmanager
+def session_turn(session: str) -> Iterator[bool]:
+    """Whether ``session`` may ask now (fewer than ``PER_SESSION`` of its questions in flight), holding its turn
+    until the answer ends. One client cannot take every answer slot (and the queue's 64 places) from the others."""
+    with _in_flight_lock:
+        allowed = _in_flight.get(session, 0) < PER_SESSION
+        if allowed:
+            _in_flight[session] = _in_flight.get(session, 0) + 1
+    try:
+        yield allowed
+    finally:
+        if allowed:
+            with _in_flight_lock:
+                _in_flight[session] -= 1
+                if not _in_flight[session]:
+                    del _in_flight[session]
 
 
 def uploads_dir(assistant: NewsAssistant) -> Path:
@@ -350,12 +376,19 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
             web_log = gr.Textbox(label="Result", lines=4, interactive=False, elem_id="web-log")
 
         def respond(message: str, past: Conversation, past_shown: Conversation, mode_: str, k: float, since: str,
-                    until: str, only: list[str] | None, near: str = "") -> Iterator[tuple[Any, ...]]:
+                    until: str, only: list[str] | None, near: str = "",
+                    request: gr.Request | None = None) -> Iterator[tuple[Any, ...]]:
             options = Options(mode=mode_, top_k=int(k), date_from=parse_day(since, "From"),
                               date_to=parse_day(until, "To"), sources=tuple(only or ()),
                               around=parse_day(near, "Prefer news from around"))
-            for conversation, text, panel_html in chat(assistant, message, past, options, past_shown):
-                yield conversation, panel_html, text, conversation, ""
+            with session_turn(getattr(request, "session_hash", None) or "") as allowed:
+                if not allowed:
+                    told = [*past_shown, {"role": "user", "content": html.escape(message, quote=False)},
+                            {"role": "assistant", "content": html.escape(BUSY.format(n=PER_SESSION))}]
+                    yield told, gr.skip(), past, past_shown, message  # the question stays in the box
+                    return
+                for conversation, text, panel_html in chat(assistant, message, past, options, past_shown):
+                    yield conversation, panel_html, text, conversation, ""
 
         def stopped(conversation: Conversation) -> tuple[Conversation, Conversation]:
             """A stopped answer keeps what was shown, less the note that the lead is being written."""
