@@ -5,6 +5,8 @@ answers and the process's resident memory before and at its peak during the load
     python -m eval.bench_load                                  # 20 at once over seeds/, the configured mode
     python -m eval.bench_load --mode extractive --questions 40 --concurrency 20
     python -m eval.bench_load --index my-index --gold eval/gold/my-set     # a gold set folder (eval/dataset.py)
+    python -m eval.bench_load --questions 60 --concurrency 20 --channel app --model-server 4
+        # 20 people asking 3 questions each through the app, answered by llama.cpp's HTTP server with 4 slots
 
 ``tests/test_load.py`` runs the same load (quoted-sentence answers) in CI and checks nothing fails.
 """
@@ -19,6 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from eval.dataset import load_dataset
 from eval.scoring import percentile
@@ -129,10 +132,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--mode", help="answer mode (default: the configured one)")
+    parser.add_argument("--channel", choices=("both", "api", "app"), default="both")
+    parser.add_argument("--model-server", type=int, metavar="SLOTS",
+                        help="answer through llama.cpp's OpenAI-compatible server (rag/model_server.py) with this "
+                             "many slots, started here on loopback (mode openai)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as scratch:
-        overrides = {"mode": args.mode} if args.mode else {}
+        overrides: dict[str, Any] = {"mode": args.mode} if args.mode else {}
+        if args.model_server:
+            from rag.config import Settings
+            from rag.model_server import start_model_server
+
+            server = start_model_server(Settings(), port=_free_port(), slots=args.model_server)
+            print(f"model server: {server.base_url}, {server.slots} slots, loaded in {server.load_seconds:.1f} s")
+            overrides.update(mode="openai", openai_base_url=server.base_url, openai_model=server.model,
+                             openai_parallel=server.slots)
         assistant = NewsAssistant(index_dir=args.index or Path(scratch) / "index", **overrides)
         if not args.index:
             assistant.ingest([ROOT / "seeds"], progress=False)
@@ -140,14 +155,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         assistant.ask(questions[0])  # models load once, before the clock starts
         print(f"mode {assistant.settings.mode}; first answer (models loading) {time.perf_counter() - started:.1f} s")
-        print(run_load(api_asker(assistant), questions, args.concurrency, "api").line(), flush=True)
-        app = launch(assistant, block=False)  # loopback, a free port from 7860 up
-        try:
-            asker = app_asker(str(app.local_url), assistant.settings.mode)
-            print(run_load(asker, questions, args.concurrency, "app").line())
-        finally:
-            app.close()
+        if args.channel in ("both", "api"):
+            print(run_load(api_asker(assistant), questions, args.concurrency, "api").line(), flush=True)
+        if args.channel in ("both", "app"):
+            app = launch(assistant, block=False)  # loopback, a free port from 7860 up
+            try:
+                asker = app_asker(str(app.local_url), assistant.settings.mode)
+                print(run_load(asker, questions, args.concurrency, "app").line())
+            finally:
+                app.close()
     return 0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 if __name__ == "__main__":
