@@ -181,15 +181,9 @@ def test_upload_adds_articles_and_reports_bad_files(served, tmp_path):
 
 
 def test_a_person_asks_in_the_browser_and_sees_a_cited_answer(served, tmp_path):
-    have_browser = CHROMIUM.exists()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        have_browser = False
-    if not have_browser:
-        if REQUIRE_BROWSER:
-            pytest.fail("the browser test is required here but chromium or playwright is missing")
-        pytest.skip("the browser test needs Debian's chromium (apt-get install chromium) and playwright (pip install -e '.[test]'); docs/testing.md, Tests")
+    _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
     shot = tmp_path / "ui.png"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
@@ -241,7 +235,8 @@ def _browser_or_skip():
     if not have_browser:
         if REQUIRE_BROWSER:
             pytest.fail("the browser test is required here but chromium or playwright is missing")
-        pytest.skip("the browser test needs Debian's chromium (apt-get install chromium) and playwright")
+        pytest.skip("the browser test needs Debian's chromium (apt-get install chromium) and playwright (pip install "
+                    "-e '.[test]'); docs/testing.md, Tests")
 
 
 def test_past_chats_survive_a_reload_in_the_same_browser_and_no_other_browser_sees_them(seeded):
