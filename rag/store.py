@@ -41,6 +41,7 @@ from rag.keywords import KeywordIndex, KeywordRow, rows_from_chroma
 
 COLLECTION = "news"
 _RELOADING = threading.Lock()
+_WRITERS: dict[str, threading.RLock] = {}  # index folder -> its writers in this process, one at a time
 _FRESH_AT: dict[str, str] = {}  # index folder -> the revision this process's Chroma store reflects
 REPEAT_CACHE = 8192  # vectors of recently embedded chunk texts kept for reuse (~12 MB at 384 dimensions)
 LOCK_FILE = "write.lock"
@@ -160,8 +161,14 @@ class NewsIndex:
     @contextmanager
     def writing(self) -> Iterator[int]:
         """Hold the index's write lock for a whole ingest or removal; yields how many stray chunks ``repair``
-        removed first (a previous writer was killed mid-write), usually 0. Raises ``StoreError`` naming the other
-        writer if one is at work. With a Chroma server the lock only covers processes on this machine."""
+        removed first (a previous writer was killed mid-write), usually 0. Writers in other threads of this process
+        (an upload and a background feed refresh in the app) wait their turn; another process's writer, or a nested
+        write in the same thread, raises ``StoreError`` naming the writer at work. With a Chroma server the lock
+        only covers processes on this machine."""
+        with _writers_of(self.path):
+            yield from self._locked()
+
+    def _locked(self) -> Iterator[int]:
         lock_path = self.path / LOCK_FILE
         try:
             handle = open(lock_path, "a+", encoding="utf-8")
@@ -422,6 +429,13 @@ def _metadata(chunk: Chunk, chunk_count: int, file: str) -> dict[str, Any]:
     if chunk.ordinal == 0:
         meta["chunk_count"] = chunk_count
     return meta
+
+
+def _writers_of(path: Path) -> threading.RLock:
+    """The lock this process's writers of the index at ``path`` take in turn (re-entrant: a nested write in the same
+    thread goes on to the file lock, which refuses it with the usual message)."""
+    with _RELOADING:
+        return _WRITERS.setdefault(str(path.resolve()), threading.RLock())
 
 
 def _reload_chroma(client: Any) -> None:

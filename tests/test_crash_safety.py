@@ -168,6 +168,35 @@ def test_a_second_writer_is_refused_with_a_clear_message(tmp_path, seeded):
     assert assistant.ingest([SEEDS], progress=False).articles_unchanged == 1  # free again once the writer is done
 
 
+def test_writers_in_two_threads_of_one_process_take_turns(tmp_path):
+    """An upload and a background feed refresh in the app: the second waits for the first instead of failing."""
+    import threading
+
+    from conftest import SEEDS
+
+    assistant = NewsAssistant(index_dir=tmp_path / "index")
+    other = tmp_path / "other.md"
+    other.write_text("Ferry resumes\n\nThe night ferry to Osterholm runs again from Monday, twice each evening.\n")
+    reports, errors = [], []
+
+    def write(path) -> None:
+        try:
+            reports.append(assistant.ingest([path], progress=False))
+        except StoreError as error:
+            errors.append(error)
+
+    with assistant.index.writing():  # the first writer is at work while both others start
+        threads = [threading.Thread(target=write, args=(p,)) for p in (SEEDS, other)]
+        for thread in threads:
+            thread.start()
+        threads[0].join(timeout=0.5)
+        assert threads[0].is_alive()  # waiting its turn, not refused
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == [] and sorted(r.articles_added for r in reports) == [1, 1]
+    assert assistant.stats().articles == 2
+
+
 WRITER = """
 import sys
 from rag import NewsAssistant

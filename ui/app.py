@@ -43,7 +43,7 @@ from rag.citations import MARKERS, point_line  # noqa: E402
 from rag.errors import InputError, NewsragError  # noqa: E402
 from rag.loaders import SUPPORTED_SUFFIXES  # noqa: E402
 from ui import chats  # noqa: E402
-from ui.feeds import WRITES, Refresher, add_url, feed_choices, feeds_html, follow, refresh_now, unfollow  # noqa: E402
+from ui.feeds import Refresher, add_url, feed_choices, feeds_html, follow, refresh_now, unfollow  # noqa: E402
 from ui.sources import sources_html  # noqa: E402
 
 EXAMPLES = ["Where did Assad flee to?", "Summarize the situation in Syria.", "Why are there clashes in Aleppo?",
@@ -252,8 +252,7 @@ def add_files(assistant: NewsAssistant, files: list[str] | None, progress: gr.Pr
             continue
         name = stored.name
         try:
-            with WRITES:
-                report = assistant.ingest([stored], progress=False)
+            report = assistant.ingest([stored], progress=False)
         except NewsragError as error:
             lines.append(f"✗ {name}: {error}")
             continue
@@ -438,7 +437,7 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
         asked.then(**saving)
         halted.then(**saving)
         shown_again = [chatbot, history, shown, panel, current, past]
-        past.input(lambda kept, chosen: reopen(kept, chosen), [saved, past], shown_again, cancels=[asked],
+        past.input(reopen, [saved, past], shown_again, cancels=[asked],
                    api_visibility="private")
         delete.click(forget, [saved, current], [saved, chatbot, history, shown, panel, current, past], cancels=[asked],
                      api_visibility="private")

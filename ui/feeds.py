@@ -1,7 +1,7 @@
 """The Corpus tab's web part: add a page or feed by URL, follow feeds, refresh them now or in the background.
 
-Every write the app makes (uploads, URLs, refreshes) takes ``WRITES`` first, so they wait for one another instead
-of the index's own lock refusing the second; answers never take it and go on while a write is under way.
+The app's writes (uploads, URLs, refreshes) wait for one another at the index's write lock, which lets this
+process's writers take turns (``NewsIndex.writing``); answers never take it and go on while a write is under way.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from rag import NewsAssistant
 from rag.errors import NewsragError
 from rag.feeds import RefreshReport
 
-WRITES = threading.Lock()  # one write to the index at a time from this app, in turn
-
 
 def add_url(assistant: NewsAssistant, url: str) -> str:
     """Ingest an article page or every item of a feed, once; the result in a line or a few."""
@@ -23,8 +21,7 @@ def add_url(assistant: NewsAssistant, url: str) -> str:
     if not url:
         return "Paste the address of an article page or a feed first."
     try:
-        with WRITES:
-            report = assistant.ingest([url], progress=False)
+        report = assistant.ingest([url], progress=False)
     except NewsragError as error:
         return f"✗ {error}"
     lines = [f"✗ {p}" for p in report.problems]
@@ -39,8 +36,7 @@ def follow(assistant: NewsAssistant, url: str, name: str = "") -> str:
     if not url:
         return "Paste the address of a feed first."
     try:
-        with WRITES:
-            result = assistant.subscribe(url, name)
+        result = assistant.subscribe(url, name)
     except NewsragError as error:
         return f"✗ {error}"
     return f"Following {result.url}\n{result.line()}"
@@ -59,12 +55,7 @@ def unfollow(assistant: NewsAssistant, url: str | None) -> str:
 def refresh_now(assistant: NewsAssistant) -> str:
     if not assistant.feeds.all():
         return "No feeds followed yet: paste a feed's address and choose Follow."
-    return report_text(refresh_feeds(assistant))
-
-
-def refresh_feeds(assistant: NewsAssistant) -> RefreshReport:
-    with WRITES:
-        return assistant.refresh()
+    return report_text(assistant.refresh())
 
 
 def report_text(report: RefreshReport) -> str:
@@ -120,7 +111,7 @@ class Refresher:
         while self.running() and not self._stop.is_set():
             try:
                 if self.assistant.feeds.all():
-                    self.last = refresh_feeds(self.assistant)
+                    self.last = self.assistant.refresh()
                     for result in self.last.feeds:
                         self.log(f"newsrag: refresh: {result.line()}")
             except Exception as error:  # noqa: BLE001 - a background loop must outlive any one failure; it is logged
