@@ -249,9 +249,10 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     subscriptions = assistant.feeds.all()
     if args.json:
         print(_to_json([asdict(s) for s in subscriptions]))
-    elif not subscriptions:
+        return 0
+    if not subscriptions:
         print("no feeds followed yet: newsrag feeds add URL")
-    for s in subscriptions if not args.json else ():
+    for s in subscriptions:
         state = f"error: {s.last_error}" if s.last_error else "ok" if s.last_fetch else "never fetched"
         print(f"{s.url}\n  {s.name or '(no name)'} · last fetch {s.fetched} · {state} · "
               f"{_count(s.items_added, 'article')} added")

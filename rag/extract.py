@@ -44,7 +44,7 @@ def extract_page(html: str, url: str = "") -> dict[str, Any]:
         "published_at": next((declared.meta[k] for k in _DATE_META if declared.meta.get(k)), None)
         or _name(ld.get("datePublished")) or doc_field("date") or None,
         "authors": ld.get("author") or declared.meta.get("author") or declared.meta.get("article:author")
-        or _split_authors(doc_field("author")),
+        or doc_field("author"),  # a string of names is split by make_article
     }
 
 
@@ -131,10 +131,6 @@ def _name(value: Any) -> str:
 def _first_web_url(*candidates: str | None) -> str:
     """The first absolute http(s) URL: a relative or javascript: canonical is a page bug, not an address."""
     return next((c.strip() for c in candidates if c and re.match(r"https?://[^/\s]+", c.strip(), re.I)), "")
-
-
-def _split_authors(value: str) -> list[str]:
-    return [a.strip() for a in re.split(r";|\s+and\s+|,(?!\s*(?:Jr|Sr)\b)", value) if a.strip()]
 
 
 class _VisibleText(HTMLParser):

@@ -17,11 +17,12 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from rag.errors import NewsragError
 from rag.extract import html_to_text
+from rag.loaders import parse_date
 
 
 class FeedError(NewsragError, ValueError):
@@ -131,7 +132,7 @@ def _json_item(item: dict[str, Any], feed: dict[str, Any]) -> FeedItem:
         link=link,
         title=title,
         summary=summary,
-        published_at=_iso_date(stamp),
+        published_at=parse_date(stamp),
         authors=authors,
         fingerprint=_fingerprint(title, link, summary, str(item.get("date_modified") or stamp)),
     )
@@ -142,14 +143,6 @@ _DECLARES_ENTITIES = re.compile(r"<!ENTITY", re.I)
 
 def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()[:32]
-
-
-def _iso_date(text: str) -> date | None:
-    try:
-        stamp = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (stamp.astimezone(timezone.utc) if stamp.tzinfo else stamp).date()
 
 
 def _one(name: Any) -> tuple[str, ...]:

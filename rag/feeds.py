@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rag.articles import Article, IngestReport, LoadProblem, one_line
 from rag.errors import InputError, NewsragError, StoreError
-from rag.fetch import is_url
+from rag.fetch import is_url, problem_with
 from rag.web import WebReader, canonical_url
 
 FILE = "feeds.sqlite3"
@@ -154,12 +154,12 @@ class FeedList:
         return found
 
     def get(self, url: str) -> Subscription:
-        key = canonical_url(url)
-        found = [s for s in self.all() if s.url in (key, url)]
-        if not found:
-            known = ", ".join(s.url for s in self.all()[:5]) or "none yet (newsrag feeds add URL)"
+        subscriptions = self.all()
+        found = next((s for s in subscriptions if s.url == canonical_url(url)), None)
+        if found is None:
+            known = ", ".join(s.url for s in subscriptions[:5]) or "none yet (newsrag feeds add URL)"
             raise InputError(f"not a subscribed feed: {url!r}; subscribed: {known}")
-        return found[0]
+        return found
 
     def all(self) -> list[Subscription]:
         if self._connection is None and not self.path.is_file():
@@ -257,16 +257,12 @@ def _refresh_one(feeds: FeedList, reader: WebReader, store: Store, subscription:
         return FeedResult(url, name, items=len(read.feed.items), fetched=len(taken), from_summary=from_summary,
                           report=report, problems=problems)
     except NewsragError as exc:  # FetchError, FeedError, a busy index (StoreError): this feed only
-        error = one_line(_without_prefix(str(exc), url))
+        error = one_line(problem_with(url, exc))
         try:
             feeds.record_failure(url, error)
         except StoreError:
             pass
         return FeedResult(url, name, error=error)
-
-
-def _without_prefix(text: str, url: str) -> str:
-    return text[len(url) + 2:] if text.startswith(url + ": ") else text
 
 
 def _checked(url: str) -> str:

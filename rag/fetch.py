@@ -32,7 +32,18 @@ READ_BYTES = 65536
 
 
 class FetchError(NewsragError):
-    """A URL could not be fetched safely; the message is one line: ``URL: what went wrong``."""
+    """A URL could not be fetched safely; the message is one line: ``URL: what went wrong`` (``url``, ``problem``)."""
+
+    def __init__(self, url: str, problem: str) -> None:
+        super().__init__(f"{_show(url)}: {problem}")
+        self.url = url
+        self.problem = problem
+
+
+def problem_with(url: str, error: Exception) -> str:
+    """What went wrong with ``url``, without repeating it: a ``FetchError``'s problem when it is about that very URL
+    (after a redirect it names the URL that failed), else the whole message."""
+    return error.problem if isinstance(error, FetchError) and error.url == url else str(error)
 
 
 @dataclass(frozen=True)
@@ -97,28 +108,28 @@ class Fetcher:
             if response.status in REDIRECTS and response.headers.get("location"):
                 target = urljoin(current, response.headers["location"].strip())
                 if target in seen:
-                    raise FetchError(f"{url}: redirect loop ({' -> '.join([*seen, target])[:300]})")
+                    raise FetchError(url, f"redirect loop ({' -> '.join([*seen, target])[:300]})")
                 if len(seen) > self.policy.max_redirects:
-                    raise FetchError(f"{url}: too many redirects (more than {self.policy.max_redirects})")
+                    raise FetchError(url, f"too many redirects (more than {self.policy.max_redirects})")
                 current = target
                 continue
             if response.status == 304 and (etag or last_modified):
                 return Fetched(current, 304, b"", response.headers, not_modified=True)
             if not 200 <= response.status < 300:
                 reason = http.client.responses.get(response.status, "")
-                raise FetchError(f"{_show(current)}: HTTP {response.status}{' ' + reason if reason else ''}")
+                raise FetchError(current, f"HTTP {response.status}{' ' + reason if reason else ''}")
             return response
 
     def _request(self, url: str, etag: str, last_modified: str, deadline: float) -> Fetched:
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https"):
-            raise FetchError(f"{_show(url)}: only http and https URLs can be fetched")
+            raise FetchError(url, "only http and https URLs can be fetched")
         if not parts.hostname:
-            raise FetchError(f"{_show(url)}: not a valid URL (no host)")
+            raise FetchError(url, "not a valid URL (no host)")
         try:
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         except ValueError:
-            raise FetchError(f"{_show(url)}: not a valid URL (bad port)") from None
+            raise FetchError(url, "not a valid URL (bad port)") from None
         address = self._checked_address(url, parts.hostname, port)
         path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
         headers = {"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate",
@@ -142,11 +153,11 @@ class Fetcher:
         except FetchError:
             raise
         except ssl.SSLError as exc:
-            raise FetchError(f"{_show(url)}: TLS failed ({exc.reason or exc})") from None
+            raise FetchError(url, f"TLS failed ({exc.reason or exc})") from None
         except (OSError, http.client.HTTPException) as exc:
             if watchdog.fired or isinstance(exc, TimeoutError) or time.monotonic() >= deadline:
-                raise FetchError(f"{_show(url)}: timed out after {self.policy.timeout:g} s") from None
-            raise FetchError(f"{_show(url)}: {_describe(exc)}") from None
+                raise FetchError(url, f"timed out after {self.policy.timeout:g} s") from None
+            raise FetchError(url, _describe(exc)) from None
         finally:
             watchdog.cancel()
             connection.close()
@@ -156,7 +167,7 @@ class Fetcher:
         limit = self.policy.max_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise FetchError(f"{_show(url)}: response too large ({int(declared):,} bytes; the limit is {limit:,})")
+            raise FetchError(url, f"response too large ({int(declared):,} bytes; the limit is {limit:,})")
         encoding = headers.get("content-encoding", "").strip().lower()
         inflate = zlib.decompressobj(47) if encoding in ("gzip", "x-gzip", "deflate") else None  # 47: any header
         parts: list[bytes] = []
@@ -166,11 +177,11 @@ class Fetcher:
                 try:
                     chunk = inflate.decompress(chunk, limit + 1 - size)
                 except zlib.error as exc:
-                    raise FetchError(f"{_show(url)}: corrupt {encoding} body ({exc})") from None
+                    raise FetchError(url, f"corrupt {encoding} body ({exc})") from None
             size += len(chunk)
             if size > limit:
                 what = "decompressed response" if inflate is not None else "response"
-                raise FetchError(f"{_show(url)}: {what} too large (over {limit:,} bytes)")
+                raise FetchError(url, f"{what} too large (over {limit:,} bytes)")
             parts.append(chunk)
         return b"".join(parts)
 
@@ -179,14 +190,14 @@ class Fetcher:
         try:
             answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
-            raise FetchError(f"{_show(url)}: cannot resolve {host!r} ({_describe(exc)})") from None
+            raise FetchError(url, f"cannot resolve {host!r} ({_describe(exc)})") from None
         addresses = list(dict.fromkeys(str(a[4][0]) for a in answers))
         if not addresses:
-            raise FetchError(f"{_show(url)}: cannot resolve {host!r}")
+            raise FetchError(url, f"cannot resolve {host!r}")
         if not self.policy.allow_private:
             for address in addresses:
                 if not is_public(address):
-                    raise FetchError(f"{_show(url)}: refused: {host} is a private, loopback or link-local address "
+                    raise FetchError(url, f"refused: {host} is a private, loopback or link-local address "
                                      f"({address}); set allow_private_urls (NEWSRAG_ALLOW_PRIVATE_URLS=1) to allow it")
         return addresses[0]
 

@@ -14,13 +14,13 @@ feeds, or with two sets of tracking parameters, is stored once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from rag.articles import Article, LoadProblem
 from rag.feed_formats import Feed, FeedError, FeedItem, looks_like_feed, parse_feed
-from rag.fetch import Fetched, Fetcher, FetchError
+from rag.fetch import Fetched, Fetcher, FetchError, problem_with
 from rag.loaders import MAX_PAGE_CHARS, decode, make_article
 
 Loaded = Article | LoadProblem
@@ -76,7 +76,7 @@ class WebReader:
             response = self.fetcher.get(url)
             text = _text(response)
         except (FetchError, ValueError) as exc:
-            yield LoadProblem(url, _reason(exc, url))
+            yield LoadProblem(url, problem_with(url, exc))
             return
         if looks_like_feed(text):
             try:
@@ -84,7 +84,8 @@ class WebReader:
             except FeedError as exc:
                 yield LoadProblem(url, str(exc))
                 return
-            yield from self.items(feed, feed.items[: self.max_items], source=feed.title)
+            for item in feed.items[: self.max_items]:
+                yield self.item(item, feed.title).loaded
             return
         yield self.page(response, text)
 
@@ -103,12 +104,9 @@ class WebReader:
             raise FeedError(f"not a feed ({kind}); to add a single article page use newsrag ingest URL")
         return FeedRead(parse_feed(text), response)
 
-    def items(self, feed: Feed, items: Sequence[FeedItem], source: str = "") -> Iterator[Loaded]:
-        """An article for each item: its page's text, else the feed's summary of it."""
-        for item in items:
-            yield self.item(item, source or feed.title).loaded
-
     def item(self, item: FeedItem, source: str) -> ItemRead:
+        """A feed item as an article: its page's text, else the feed's summary of it; ``source`` is the outlet
+        when the page names none."""
         page: Article | None = None
         failure = ""
         if item.link:
@@ -117,7 +115,7 @@ class WebReader:
                 made = self.page(response, _text(response))
                 page, failure = (made, "") if isinstance(made, Article) else (None, made.reason)
             except (FetchError, ValueError) as exc:
-                failure = _reason(exc, item.link)
+                failure = problem_with(item.link, exc)
         link = canonical_url(item.link) if item.link else ""
         if page is not None:
             return ItemRead(Article(
@@ -170,10 +168,3 @@ def _text(response: Fetched) -> str:
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong header: the body's own declaration and the usual rules decide
     return decode(response.body)
-
-
-def _reason(exc: Exception, url: str) -> str:
-    """A problem's reason without the URL a FetchError already starts with (the LoadProblem names it)."""
-    text = str(exc)
-    prefix = url + ": "
-    return text[len(prefix):] if text.startswith(prefix) else text
