@@ -123,17 +123,18 @@ class QuizAnswerer:
         yield answer
 
     def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer:
-        from rag.generation import is_no_answer, lead_phrase, supporting_sentence
+        from rag.generation import as_shown, is_no_answer, lead_phrase, supporting_sentence
 
         if is_no_answer(text):
             return refusal(question, passages, mode, self.form)
         phrase = lead_phrase(text)
         markers = " ".join(m.group(0) for m in MARKERS.finditer(text))
+        shown = [as_shown(p) for p in passages]  # checked and quoted from exactly what the model read
         # A phrase is checked word for word; a model that wrote a whole sentence instead is checked like any claim.
-        checked = check_answer(f"{phrase} {markers}".strip(), passages, phrase=len(phrase.split()) <= _PHRASE_WORDS)
+        checked = check_answer(f"{phrase} {markers}".strip(), shown, phrase=len(phrase.split()) <= _PHRASE_WORDS)
         if not checked.text:
             return refusal(question, passages, mode, self.form)
-        evidence = supporting_sentence(checked.text, passages)
+        evidence = supporting_sentence(checked.text, shown)
         if _UNSTATED.search(evidence):  # "the price has not yet been announced (… costs $9.99 …)": not an answer
             return refusal(question, passages, mode, self.form)
         return replace(cite(question, checked.text + evidence, passages, mode), short_answer=phrase, form=self.form)
@@ -207,8 +208,11 @@ class OpenAnswerer:
 
 
 def point_passages(reading: Reading) -> list[Passage]:
-    """Source ``n`` as the lead's check sees it: only the text of its points, the lead's whole evidence."""
-    return [replace(source, text="\n".join(p.text for p in reading.points if p.number == number))
+    """Source ``n`` as the lead's check sees it: only the text of its points as the model was shown them
+    (``as_shown``), the lead's whole evidence."""
+    from rag.generation import as_shown
+
+    return [replace(source, text="\n".join(as_shown(p.passage).text for p in reading.points if p.number == number))
             for number, source in enumerate(reading.sources, start=1)]
 
 

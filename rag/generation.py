@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -82,11 +83,18 @@ _MARKER = re.compile(rf"\s*{MARKERS.pattern}")  # a citation marker with the spa
 def format_sources(passages: Sequence[Passage]) -> str:
     """Numbered sources with title, outlet and date, each delimited so its text cannot pose as instructions."""
     blocks = []
-    for number, passage in enumerate(passages, start=1):
+    for number, passage in enumerate(map(as_shown, passages), start=1):
         day = passage.published_at.isoformat() if passage.published_at else "undated"
         header = f'<source n="{number}" title="{_attr(passage.title)}" outlet="{_attr(passage.source)}" date="{day}">'
-        blocks.append(f"{header}\n{neutralise(passage.text)}\n</source>")
+        blocks.append(f"{header}\n{passage.text}\n</source>")
     return "\n".join(blocks)
+
+
+def as_shown(passage: Passage) -> Passage:
+    """A passage as a model is shown it: its text, title and outlet ``neutralise``d. The grounding check reads this
+    same text, so no claim can be supported by a sentence the model never saw (and was not meant to obey)."""
+    return replace(passage, text=neutralise(passage.text), title=neutralise(passage.title),
+                   source=neutralise(passage.source))
 
 
 def neutralise(text: str) -> str:
@@ -111,12 +119,12 @@ def lead_messages(question: str, points: Sequence[KeyPoint]) -> list[Any]:
     so the model reads a few hundred tokens rather than whole passages."""
     lines, titled = [], set()
     for point in points:
-        passage = point.passage
+        passage = as_shown(point.passage)
         day = passage.published_at.isoformat() if passage.published_at else "undated"
         title = "" if point.number in titled else f' title="{_attr(passage.title)}"'
         titled.add(point.number)
         lines.append(f'<point n="{point.number}"{title} outlet="{_attr(passage.source)}" date="{day}">'
-                     f"{neutralise(point.text)}</point>")
+                     f"{passage.text}</point>")
     return [SystemMessage(LEAD_SYSTEM_PROMPT),
             HumanMessage("Key points:\n" + "\n".join(lines) + f"\n\nQuestion: {question}\n{LEAD_REMINDER}")]
 

@@ -270,11 +270,13 @@ class ClaimChecker:
         if key in self.seen or not claim_text.strip(" .,;:!?-–—"):
             return None  # a repeat (small models loop) or markers alone
         self.seen.add(key)
-        if NOT_GIVEN.search(claim_text):
-            return claim_text  # "The articles do not give …": a statement about the sources, not a claim
         found = specifics(claim_text, phrase=self.phrase)
         claim = replace(found, exact=tuple(w for w in found.exact if w not in self.given),
                         names=tuple(w for w in found.names if not _same_name(w, self.given)))
+        if NOT_GIVEN.search(claim_text) and not (claim.exact or claim.names or claim.attributions or claim.phrases):
+            # "The articles do not give …" about what the question asks: a statement about the sources. One that
+            # also asserts something ("… but the mayor was arrested on 3 May [1]") is a claim, checked as any other.
+            return claim_text
         cited = [passages[n - 1] for n in numbers]
         checkable = claim.exact or claim.names or claim.attributions or claim != found  # else: word overlap decides
         if cited and checkable and supports(cited, claim):
