@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from rag.articles import Answer, Filters
 from rag.config import ANSWER_MODES
-from rag.errors import InputError, NewsragError
+from rag.errors import InputError, NewsragError, one_line
 
 EXAMPLES = """examples:
   newsrag ingest seeds/                       index the bundled corpus
@@ -190,8 +190,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                               on_problem=None if args.json else lambda p: print(f"skipped {p}", file=sys.stderr))
     if args.json:
         print(_to_json({**asdict(report), "problems": [str(p) for p in report.problems],
+                        "boilerplate": [str(b) for b in report.boilerplate],
                         "chunks_per_second": round(report.chunks_per_second, 1)}))
     else:
+        for page in report.boilerplate:
+            print(f"set aside {page}", file=sys.stderr)
         changed = report.articles_added + report.articles_updated
         line = (f"{_count(report.articles_seen, 'article')} read: {report.articles_added} new, "
                 f"{report.articles_updated} updated, {report.articles_unchanged} unchanged; "
@@ -207,6 +210,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             line += f"; {report.articles_removed} removed"
         if report.chunks_repaired:
             line += f"; repaired an interrupted earlier ingest ({report.chunks_repaired} stray chunks removed)"
+        if report.boilerplate:
+            line += f"; {_count(len(report.boilerplate), 'page')} set aside as site boilerplate"
         if report.problems:
             line += f"; {len(report.problems)} input(s) skipped"
         print(line + f". Index: {assistant.index.location}")
@@ -243,8 +248,9 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         return 0
     if args.feeds_command == "remove":
         removed = assistant.unsubscribe(args.url, remove_articles=args.articles)
-        print(f"no longer following {args.url}" + (f"; {_count(removed, 'article')} removed" if args.articles else
-                                                     " (its articles stay; --articles removes them)"))
+        gone = f"; {_count(removed, 'article')} removed" if args.articles else \
+            " (its articles stay; --articles removes them)"
+        print(f"no longer following {one_line(args.url.strip())}{gone}")
         return 0
     subscriptions = assistant.feeds.all()
     if args.json:

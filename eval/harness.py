@@ -27,7 +27,7 @@ from rag.config import Settings
 from rag.embeddings import resolve_precision
 
 RETRIEVAL_DEPTH = 10
-INDEX_FORMAT = 2  # bump when a code change alters what an index holds, so cached indexes are rebuilt
+INDEX_FORMAT = 3  # bump when a code change alters what an index holds, so cached indexes are rebuilt
 # How a question's date is used (DATE_USES): "soft" ranks articles near it higher (Filters.around), "hard" also
 # ignores later articles (Filters.as_of). Answers use one; retrieval is scored under both.
 

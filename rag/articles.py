@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from rag.errors import one_line
+
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
@@ -23,6 +25,7 @@ class Article:
     published_at: date | None = None
     authors: tuple[str, ...] = ()
     origin: str = ""
+    summary: str = ""  # a feed's summary of it, indexed in its place should its body turn out to be site boilerplate
 
     @property
     def id(self) -> str:
@@ -147,10 +150,21 @@ class LoadProblem:
         return one_line(f"{where}: {self.reason}")
 
 
-def one_line(text: str) -> str:
-    """``text`` with control characters (a newline in a file name, say) written as escapes: a message stays
-    one line and cannot forge another."""
-    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+@dataclass(frozen=True)
+class Boilerplate:
+    """A page set aside as its site's boilerplate (``rag.boilerplate``): ``where`` it was read from, its title, and
+    how many pages of ``site`` carry the same text. ``kept_summary``: its feed's summary is indexed in its place."""
+
+    where: str
+    title: str
+    site: str
+    pages: int
+    kept_summary: bool = False
+
+    def __str__(self) -> str:
+        kept = "its title and the feed's summary kept" if self.kept_summary else "its text kept out of search"
+        return one_line(f"{self.where}: site boilerplate, not an article (the same text as {self.pages - 1} other "
+                        f"page(s) of {self.site} under different titles; {kept}): {self.title[:80]}")
 
 
 @dataclass(frozen=True)
@@ -167,6 +181,7 @@ class IngestReport:
     articles_removed: int = 0  # by --prune
     chunks_repaired: int = 0  # stray chunks an interrupted earlier write left, removed first
     problems: tuple[LoadProblem, ...] = field(default_factory=tuple)
+    boilerplate: tuple[Boilerplate, ...] = ()  # pages found to be site boilerplate in this run
 
     @property
     def articles_seen(self) -> int:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # heavy modules load lazily, on first use
     from langchain_core.runnables import Runnable
 
     from rag.answerers import Answerer
+    from rag.boilerplate import PageRegistry
     from rag.embeddings import NewsEmbeddings
     from rag.feeds import FeedList, FeedResult, RefreshReport
     from rag.index import Index, IndexStats
@@ -176,7 +177,15 @@ class NewsAssistant:
 
         chunker = Chunker.from_settings(self.settings)
         return ingest(paths, self.index, chunker, progress=progress, on_problem=on_problem, prune=prune,
-                      reader=self.web_reader)
+                      reader=self.web_reader, pages=self.pages)
+
+    @cached_property
+    def pages(self) -> PageRegistry:
+        """Every page ingested, by site, with its body's signature: how site boilerplate is told from articles
+        (``pages.sqlite3`` in the index folder)."""
+        from rag.boilerplate import PageRegistry
+
+        return PageRegistry(self.settings.index_dir)
 
     @cached_property
     def web_reader(self) -> WebReader:
@@ -201,7 +210,12 @@ class NewsAssistant:
         ``InputError`` with the one-line reason."""
         known = {s.url for s in self.feeds.all()}
         subscription = self.feeds.add(url, name)
-        [result] = self.refresh(only=[subscription.url]).feeds
+        try:
+            [result] = self.refresh(only=[subscription.url]).feeds
+        except BaseException:  # interrupted, or a fault: a feed that was never fetched is not left followed
+            if subscription.url not in known:
+                self.feeds.remove(subscription.url)
+            raise
         if not result.ok and subscription.url not in known:
             self.feeds.remove(subscription.url)
             raise InputError(f"{url}: {result.error}; not subscribed")
@@ -219,6 +233,7 @@ class NewsAssistant:
             except InputError:  # nothing came through it
                 ids = []
             self.index.remove(ids)
+            self.pages.forget(ids)
         return len(ids)
 
     def refresh(self, only: Sequence[str] | None = None, on_feed: Callable[[FeedResult], None] | None = None,
@@ -232,7 +247,7 @@ class NewsAssistant:
         chunker = Chunker.from_settings(self.settings)
 
         def store(url: str, items: list[Article | LoadProblem]) -> IngestReport:
-            return ingest_loaded([(url, items)], self.index, chunker, progress=progress)
+            return ingest_loaded([(url, items)], self.index, chunker, progress=progress, pages=self.pages)
 
         return refresh(self.feeds, self.web_reader, store, only=only, on_feed=on_feed)
 
@@ -241,6 +256,7 @@ class NewsAssistant:
         with self.index.writing():
             ids = self.index.find_articles(list(targets))
             self.index.remove(ids)
+            self.pages.forget(ids)
         return len(ids)
 
     def stats(self) -> IndexStats:

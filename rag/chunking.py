@@ -52,25 +52,35 @@ class Chunker:
 
     def split(self, article: Article) -> list[Chunk]:
         """The article's chunks in order, each with its character offsets in ``article.text``."""
-        chunks: list[Chunk] = []
-        start, end = -1, 0  # as if a chunk ended where the text begins
-        for piece in self._splitter.split_text(article.text):
-            if not piece.strip():
-                continue
-            start = _locate(article.text, piece, start, end)
-            if start < 0:  # cannot happen while separators are kept; fail loudly rather than cite wrong text
-                raise RuntimeError(f"chunk not found in article text: {piece[:60]!r}")
-            end = start + len(piece)
-            chunks.append(Chunk(article=article, ordinal=len(chunks), text=piece, start=start, end=end))
-        return chunks
+        pieces = [p for p in self._splitter.split_text(article.text) if p.strip()]
+        starts = _placed(article.text, pieces, latest=True) or _placed(article.text, pieces, latest=False)
+        if starts is None:  # cannot happen while separators are kept; fail loudly rather than cite wrong text
+            raise RuntimeError(f"chunk not found in article text: {article.title[:60]!r}")
+        return [Chunk(article=article, ordinal=n, text=piece, start=start, end=start + len(piece))
+                for n, (piece, start) in enumerate(zip(pieces, starts))]
 
 
-def _locate(text: str, piece: str, previous_start: int, previous_end: int) -> int:
+def _placed(text: str, pieces: list[str], latest: bool) -> list[int] | None:
+    """Where each piece starts in ``text`` (see ``_locate``), or None when one cannot be placed. Text that repeats
+    itself for longer than a chunk ("q=1&q=1&…", a run of one letter) can make the latest places run out of text
+    before the last piece; the earliest places never overtake the true ones, so they always succeed."""
+    starts: list[int] = []
+    start, end = -1, 0  # as if a chunk ended where the text begins
+    for piece in pieces:
+        start = _locate(text, piece, start, end, latest)
+        if start < 0:
+            return None
+        end = start + len(piece)
+        starts.append(start)
+    return starts
+
+
+def _locate(text: str, piece: str, previous_start: int, previous_end: int, latest: bool = True) -> int:
     """Where the splitter took ``piece`` from, given where it took the previous chunk. The splitter drops only
     whitespace, so the piece starts after the previous chunk's start, no later than the next visible character
     after its end, and ends past its end. The text can repeat (``0:`` inside the previous chunk, then right after
-    it): the latest such place is the one that leaves no text between chunks. Without one, the first copy after
-    the previous start; -1 if the piece is not in the text."""
+    it): the ``latest`` such place is the one that leaves no text between chunks (else the earliest). Without one,
+    the first copy after the previous start; -1 if the piece is not in the text."""
     limit = previous_end
     while limit < len(text) and text[limit].isspace():
         limit += 1
@@ -79,5 +89,7 @@ def _locate(text: str, piece: str, previous_start: int, previous_end: int) -> in
     while 0 <= at <= limit:
         if at + len(piece) > previous_end:
             found = at
+            if not latest:
+                break
         at = text.find(piece, at + 1)
     return found if found >= 0 else text.find(piece, previous_start + 1)

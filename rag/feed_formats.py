@@ -68,8 +68,12 @@ def parse_feed(text: str) -> Feed:
 
     # A stream, never a str: feedparser fetches a str that looks like a URL and opens one that names a file. The text
     # is already decoded, so its bytes are UTF-8 whatever its XML declaration says.
-    parsed = feedparser.parse(io.BytesIO(text.encode("utf-8")), sanitize_html=True, resolve_relative_uris=True,
-                              response_headers={"content-type": "application/xml; charset=utf-8"})
+    data = _CHARACTER_REFERENCE.sub(_valid_reference, text).encode("utf-8", "replace")
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=True,
+                                  response_headers={"content-type": "application/xml; charset=utf-8"})
+    except Exception as exc:  # noqa: BLE001 - feedparser on a stranger's document: a fault of its is an unreadable feed
+        raise FeedError(f"a feed that cannot be parsed ({type(exc).__name__}: {str(exc)[:160]})") from None
     items = tuple(_rss_item(entry) for entry in parsed.get("entries") or [])
     # feedparser reads past real-world breakage (a stray "&", a bad date); only a feed that yields nothing usable
     # is refused as malformed
@@ -113,7 +117,7 @@ def _parse_json_feed(text: str) -> Feed:
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(("https://jsonfeed.org/",
                                                                                   "http://jsonfeed.org/")):
         raise FeedError("not a feed: a JSON document without a jsonfeed.org version")
-    items = [i for i in data.get("items") or [] if isinstance(i, dict)]
+    items = [i for i in _list(data.get("items")) if isinstance(i, dict)]
     if not items:
         raise FeedError("a JSON feed with no items")
     return Feed(html_to_text(str(data.get("title") or "")), tuple(_json_item(i, data) for i in items))
@@ -125,7 +129,7 @@ def _json_item(item: dict[str, Any], feed: dict[str, Any]) -> FeedItem:
     summary = html_to_text(str(item.get("content_html") or "")) or str(item.get("content_text") or "").strip() \
         or html_to_text(str(item.get("summary") or ""))
     stamp = str(item.get("date_published") or item.get("date_modified") or "")
-    people = item.get("authors") or ([item["author"]] if item.get("author") else feed.get("authors") or [])
+    people = _list(item.get("authors")) or ([item["author"]] if item.get("author") else _list(feed.get("authors")))
     authors = tuple(str(p.get("name")).strip() for p in people if isinstance(p, dict) and p.get("name"))
     return FeedItem(
         key=str(item.get("id") or link or title).strip(),
@@ -139,10 +143,28 @@ def _json_item(item: dict[str, Any], feed: dict[str, Any]) -> FeedItem:
 
 
 _DECLARES_ENTITIES = re.compile(r"<!ENTITY", re.I)
+_CHARACTER_REFERENCE = re.compile(r"&#(x[0-9a-f]+|[0-9]+);", re.I)
+
+
+def _valid_reference(match: re.Match[str]) -> str:
+    """A numeric character reference kept only when it names a character a text may hold: "&#xD800;" (a lone
+    surrogate), "&#0;" or "&#x110000;" would crash a parser or forge control characters, and become U+FFFD."""
+    ref = match.group(1)
+    if len(ref) > 9:  # past U+10FFFF however it is written (and int() refuses 4,300 digits)
+        return "&#xFFFD;"
+    value = int(ref[1:], 16) if ref[0] in "xX" else int(ref)
+    allowed = value in (9, 10, 13) or 0x20 <= value < 0xD800 or 0xE000 <= value <= 0x10FFFF and value not in (
+        0xFFFE, 0xFFFF)
+    return match.group(0) if allowed else "&#xFFFD;"
 
 
 def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()[:32]
+
+
+def _list(value: Any) -> list[Any]:
+    """A JSON field that should be a list, as one: anything else a stranger put there counts as empty."""
+    return value if isinstance(value, list) else []
 
 
 def _one(name: Any) -> tuple[str, ...]:

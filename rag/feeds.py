@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from rag.articles import Article, IngestReport, LoadProblem, one_line
-from rag.errors import InputError, NewsragError, StoreError
-from rag.fetch import is_url, problem_with
+from rag.articles import Article, IngestReport, LoadProblem
+from rag.errors import InputError, NewsragError, StoreError, one_line
+from rag.fetch import FetchError, is_url, parse_url, problem_with
 from rag.web import WebReader, canonical_url
 
 FILE = "feeds.sqlite3"
@@ -91,6 +91,8 @@ class FeedResult:
                 f"{report.articles_updated} updated, {report.articles_unchanged} unchanged")
         if self.from_summary:
             text += f" ({self.from_summary} from the feed's summary: the page could not be read)"
+        if report.boilerplate:
+            text += f"; {len(report.boilerplate)} page(s) set aside as site boilerplate"
         if self.problems:
             text += f"; {len(self.problems)} item(s) skipped"
         return one_line(text)
@@ -242,7 +244,7 @@ def _refresh_one(feeds: FeedList, reader: WebReader, store: Store, subscription:
         known = feeds.fingerprints(url)
         changed = [i for i in read.feed.items if known.get(i.key) != i.fingerprint]
         taken = changed[: reader.max_items]  # the rest wait for the next refresh (not recorded as seen)
-        reads = [reader.item(item, name or read.feed.title) for item in taken]
+        reads = [reader.item(item, name or read.feed.title, read.response.url) for item in taken]
         loaded = [r.loaded for r in reads]
         problems = tuple(str(p) for p in loaded if isinstance(p, LoadProblem))
         from_summary = sum(1 for r in reads if isinstance(r.loaded, Article) and r.page_error)
@@ -256,8 +258,11 @@ def _refresh_one(feeds: FeedList, reader: WebReader, store: Store, subscription:
         feeds.record_success(url, *validators, seen, report.articles_added)
         return FeedResult(url, name, items=len(read.feed.items), fetched=len(taken), from_summary=from_summary,
                           report=report, problems=problems)
-    except NewsragError as exc:  # FetchError, FeedError, a busy index (StoreError): this feed only
-        error = one_line(problem_with(url, exc))
+    except Exception as exc:  # noqa: BLE001 - a feed is a stranger's text: whatever it sets off stays its own line
+        # FetchError, FeedError, a busy index (StoreError) say what went wrong; anything else is a fault of ours,
+        # named as one, and still must not stop the feeds after it (nor the UI's background refresh)
+        error = one_line(problem_with(url, exc) if isinstance(exc, NewsragError) else
+                         f"unexpected error ({type(exc).__name__}: {str(exc)[:200]}); please report it")
         try:
             feeds.record_failure(url, error)
         except StoreError:
@@ -266,9 +271,14 @@ def _refresh_one(feeds: FeedList, reader: WebReader, store: Store, subscription:
 
 
 def _checked(url: str) -> str:
+    """A feed's address as it is kept: canonical, and one the fetcher would take (``InputError`` says why not)."""
     url = (url or "").strip()
     if not is_url(url):
         raise InputError(f"a feed is an http:// or https:// URL, got {url!r}")
+    try:
+        parse_url(url)
+    except FetchError as exc:
+        raise InputError(f"{exc.problem}: {url!r}") from None
     return canonical_url(url)
 
 

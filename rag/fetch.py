@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -25,7 +26,7 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from rag.errors import NewsragError
+from rag.errors import NewsragError, one_line
 
 REDIRECTS = {301, 302, 303, 307, 308}
 READ_BYTES = 65536
@@ -88,7 +89,7 @@ class Fetched:
 
 def is_url(text: str | object) -> bool:
     """Whether an input names a web address rather than a file."""
-    return isinstance(text, str) and text.lower().startswith(("http://", "https://"))
+    return isinstance(text, str) and text.strip().lower().startswith(("http://", "https://"))
 
 
 class Fetcher:
@@ -106,7 +107,10 @@ class Fetcher:
             seen.append(current)
             response = self._request(current, etag, last_modified, deadline)
             if response.status in REDIRECTS and response.headers.get("location"):
-                target = urljoin(current, response.headers["location"].strip())
+                try:
+                    target = urljoin(current, response.headers["location"].strip())
+                except ValueError:  # "Invalid IPv6 URL" and the like
+                    raise FetchError(current, "redirected to an invalid URL") from None
                 if target in seen:
                     raise FetchError(url, f"redirect loop ({' -> '.join([*seen, target])[:300]})")
                 if len(seen) > self.policy.max_redirects:
@@ -121,17 +125,7 @@ class Fetcher:
             return response
 
     def _request(self, url: str, etag: str, last_modified: str, deadline: float) -> Fetched:
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https"):
-            raise FetchError(url, "only http and https URLs can be fetched")
-        if not parts.hostname:
-            raise FetchError(url, "not a valid URL (no host)")
-        try:
-            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-        except ValueError:
-            raise FetchError(url, "not a valid URL (bad port)") from None
-        address = self._checked_address(url, parts.hostname, port)
-        path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        target = parse_url(url)
         headers = {"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate",
                    "Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml, "
                              "text/xml, text/html;q=0.9, */*;q=0.8"}
@@ -139,11 +133,14 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        connection = _connection(parts.scheme.lower(), parts.hostname, port, address,
-                                 min(self.policy.connect_timeout, max(0.01, deadline - time.monotonic())))
-        watchdog = _Watchdog(connection, deadline)
-        try:
-            connection.request("GET", path, headers=headers)
+        address = self._checked_address(url, target.host, target.port)
+        connection: _PinnedHTTP | _PinnedHTTPS | None = None
+        watchdog: _Watchdog | None = None
+        try:  # everything http.client is handed is in here: whatever it refuses is this URL's FetchError
+            connection = _connection(target.scheme, target.host, target.port, address,
+                                     min(self.policy.connect_timeout, max(0.01, deadline - time.monotonic())))
+            watchdog = _Watchdog(connection, deadline)
+            connection.request("GET", target.path, headers=headers)
             response = connection.getresponse()
             got = {k.lower(): v for k, v in response.getheaders()}
             body = b"" if response.status in REDIRECTS or response.status == 304 else self._body(url, response, got)
@@ -154,13 +151,16 @@ class Fetcher:
             raise
         except ssl.SSLError as exc:
             raise FetchError(url, f"TLS failed ({exc.reason or exc})") from None
-        except (OSError, http.client.HTTPException) as exc:
-            if watchdog.fired or isinstance(exc, TimeoutError) or time.monotonic() >= deadline:
+        except (OSError, http.client.HTTPException, ValueError) as exc:  # ValueError: UnicodeError, InvalidURL …
+            if (watchdog is not None and watchdog.fired) or isinstance(exc, TimeoutError) \
+                    or time.monotonic() >= deadline:
                 raise FetchError(url, f"timed out after {self.policy.timeout:g} s") from None
             raise FetchError(url, _describe(exc)) from None
         finally:
-            watchdog.cancel()
-            connection.close()
+            if watchdog is not None:
+                watchdog.cancel()
+            if connection is not None:
+                connection.close()
 
     def _body(self, url: str, response: http.client.HTTPResponse, headers: dict[str, str]) -> bytes:
         """The body, decompressed, refused as soon as it passes ``max_bytes`` (a declared length is checked first)."""
@@ -189,25 +189,95 @@ class Fetcher:
         """The address to connect to: ``host`` resolved, every answer checked against the policy."""
         try:
             answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise FetchError(url, f"cannot resolve {host!r} ({_describe(exc)})") from None
+        except (OSError, ValueError) as exc:  # gaierror; UnicodeError for a name IDNA cannot encode
+            raise FetchError(url, f"cannot resolve {_show(host)} ({_describe(exc)})") from None
         addresses = list(dict.fromkeys(str(a[4][0]) for a in answers))
         if not addresses:
-            raise FetchError(url, f"cannot resolve {host!r}")
+            raise FetchError(url, f"cannot resolve {_show(host)}")
         if not self.policy.allow_private:
             for address in addresses:
                 if not is_public(address):
-                    raise FetchError(url, f"refused: {host} is a private, loopback or link-local address "
+                    raise FetchError(url, f"refused: {_show(host)} is a private, loopback or link-local address "
                                      f"({address}); set allow_private_urls (NEWSRAG_ALLOW_PRIVATE_URLS=1) to allow it")
         return addresses[0]
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a URL asks to go: what the connection is made from, nothing else of the URL's text."""
+
+    scheme: str  # http or https
+    host: str  # a name, or an IP address without brackets
+    port: int
+    path: str  # path and query, as sent in the request line
+
+
+# What no URL to fetch may carry: control characters (NUL, CR, LF: header injection), spaces, and the characters
+# that http.client or a resolver would refuse in a host name.
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]|\s")
+_BAD_HOST = re.compile(r"[/\\?#@\[\]<>\"'`{}|^]")
+
+
+def parse_url(url: str) -> Target:
+    """``url`` checked as something to fetch: http(s), a host, a valid port, no control characters or spaces
+    anywhere. Raises ``FetchError`` saying what is wrong, before any address is looked up."""
+    if not is_url(url):
+        raise FetchError(url, "only http and https URLs can be fetched")
+    if _UNSAFE.search(url):
+        raise FetchError(url, "not a valid URL (it contains spaces or control characters)")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError as exc:  # a bad port, a bracket left open
+        raise FetchError(url, f"not a valid URL ({exc})") from None
+    if not host:
+        raise FetchError(url, "not a valid URL (no host)")
+    if ("[" in parts.netloc and not _is_ip(host)) or len(host) > 253 or _BAD_HOST.search(host):
+        raise FetchError(url, "not a valid URL (bad host)")
+    return Target(parts.scheme.lower(), host, port, urlunsplit(("", "", parts.path or "/", parts.query, "")))
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 def is_public(address: str) -> bool:
-    """Whether an IP address is globally routable (an IPv4-mapped IPv6 address is judged as the IPv4 one)."""
+    """Whether an IP address is globally routable. An IPv6 address that carries an IPv4 one (IPv4-mapped,
+    -compatible or -translated, NAT64, 6to4, Teredo) is judged by that IPv4 address; site-local (deprecated, still
+    routed inside some networks) and local-use NAT64 are never public."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local or ip in _LOCAL_NAT64:
+            return False
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            return embedded.is_global and not embedded.is_multicast
     return ip.is_global and not ip.is_multicast
+
+
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: where the IPv4 sits depends on the network
+_LAST_32_BITS = [ipaddress.ip_network(n) for n in (
+    "::/96",  # IPv4-compatible (deprecated): ::127.0.0.1
+    "::ffff:0:0/96",  # IPv4-mapped: ::ffff:127.0.0.1
+    "::ffff:0:0:0/96",  # IPv4-translated (RFC 2765): ::ffff:0:7f00:1
+    "64:ff9b::/96",  # NAT64, the well-known prefix (RFC 6052): 64:ff9b::7f00:1
+)]
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for, when it is one of the forms that carry one."""
+    if ip.sixtofour is not None:  # 2002:7f00:1::1
+        return ip.sixtofour
+    if ip.teredo is not None:  # 2001::/32: (server, client); the client is where the traffic ends up
+        return ip.teredo[1]
+    if any(ip in network for network in _LAST_32_BITS):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def _connection(scheme: str, host: str, port: int, address: str, timeout: float) -> _PinnedHTTP | _PinnedHTTPS:
@@ -279,6 +349,4 @@ def _describe(exc: BaseException) -> str:
 
 def _show(url: str) -> str:
     """A URL as messages show it: one line, of bounded length."""
-    from rag.articles import one_line
-
     return one_line(url if len(url) <= 200 else url[:200] + "…")

@@ -47,18 +47,27 @@ def resolve_paths(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p.relative_to(path)))
-        elif path.is_file():
-            found = [path]
-        elif glob.has_magic(str(raw)):
-            found = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
-            if not found:
-                raise InputError(f"no files match {str(raw)!r}")
-        else:
-            raise InputError(f"no such file or directory: {str(raw)!r}")
+        try:
+            if path.is_dir():
+                found = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p.relative_to(path)))
+            elif path.is_file():
+                found = [path]
+            elif glob.has_magic(str(raw)):
+                found = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
+                if not found:
+                    raise InputError(f"no files match {_shown(raw)}")
+            else:
+                raise InputError(f"no such file or directory: {_shown(raw)}")
+        except OSError as exc:  # a name too long, a folder we may not read
+            raise InputError(f"cannot read {_shown(raw)}: {exc.strerror or exc}") from None
         files.extend(found)
     return list(dict.fromkeys(files))
+
+
+def _shown(raw: str | Path) -> str:
+    """A path as a message quotes it: its repr, cut short past 200 characters."""
+    text = repr(str(raw))
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def load_file(path: Path) -> Iterator[Loaded]:
@@ -187,7 +196,7 @@ def make_article(record: dict[str, Any], origin: str) -> Article | str:
         return "no text (expected a non-empty 'text' field)"
     if len(text) > MAX_ARTICLE_CHARS:
         return _too_long(len(text), MAX_ARTICLE_CHARS)
-    title = clean_text(str(record.get("title") or "")) or _first_words(text)
+    title = _one_line(str(record.get("title") or "")) or _first_words(text)
     authors = _field(record, _AUTHOR_KEYS) or ()
     if isinstance(authors, str):
         authors = [a for a in re.split(r"\s*[;,]\s*|\s+and\s+", authors) if a]
@@ -197,12 +206,20 @@ def make_article(record: dict[str, Any], origin: str) -> Article | str:
     return Article(
         title=title,
         text=_drop_repeated_title(title, text),
-        url=str(record.get("url") or record.get("link") or "").strip(),
-        source=clean_text(_name(_field(record, _SOURCE_KEYS))),
+        url=_CONTROLS.sub("", str(record.get("url") or record.get("link") or "")),
+        source=_one_line(_name(_field(record, _SOURCE_KEYS))),
         published_at=parse_date(_field(record, _DATE_KEYS)),
-        authors=tuple(clean_text(a) for a in names if a.strip()),
+        authors=tuple(_one_line(a) for a in names if a.strip()),
         origin=origin,
     )
+
+
+_CONTROLS = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")  # never part of a URL; stripped as browsers strip them
+
+
+def _one_line(text: str) -> str:
+    """A title, outlet or author as one line: cleaned, every run of whitespace (newlines, U+2028) one space."""
+    return " ".join(clean_text(text).split())
 
 
 # Where records name their outlet, date and authors, by key without case, "_" or "-" (NewsAPI's publishedAt and

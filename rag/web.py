@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from rag.articles import Article, LoadProblem
 from rag.feed_formats import Feed, FeedError, FeedItem, looks_like_feed, parse_feed
-from rag.fetch import Fetched, Fetcher, FetchError, problem_with
+from rag.fetch import Fetched, Fetcher, FetchError, parse_url, problem_with
 from rag.loaders import MAX_PAGE_CHARS, decode, make_article
 
 Loaded = Article | LoadProblem
@@ -30,17 +30,20 @@ _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref_s
 
 
 def canonical_url(url: str) -> str:
-    """``url`` as an article id is made from it: scheme and host in lower case, no default port, no fragment, no
-    tracking parameters (utm_*, fbclid …). Other query parameters stay: on many sites they name the article."""
-    parts = urlsplit(url.strip())
-    if not parts.scheme or not parts.netloc:
+    """``url`` as an article id is made from it: scheme and host in lower case (an IPv6 host keeps its brackets), no
+    default port, no fragment, no tracking parameters (utm_*, fbclid …). Other query parameters stay: on many sites
+    they name the article. A string that is not a URL comes back stripped, for the fetcher to refuse."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:  # a bad port, an unclosed bracket
+        return url.strip()
+    if not parts.scheme or not host:
         return url.strip()
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
+    if ":" in host:
+        host = f"[{host}]"
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
@@ -85,7 +88,7 @@ class WebReader:
                 yield LoadProblem(url, str(exc))
                 return
             for item in feed.items[: self.max_items]:
-                yield self.item(item, feed.title).loaded
+                yield self.item(item, feed.title, response.url).loaded
             return
         yield self.page(response, text)
 
@@ -104,32 +107,41 @@ class WebReader:
             raise FeedError(f"not a feed ({kind}); to add a single article page use newsrag ingest URL")
         return FeedRead(parse_feed(text), response)
 
-    def item(self, item: FeedItem, source: str) -> ItemRead:
+    def item(self, item: FeedItem, source: str, feed_url: str = "") -> ItemRead:
         """A feed item as an article: its page's text, else the feed's summary of it; ``source`` is the outlet
-        when the page names none."""
+        when the page names none. A relative link is read against ``feed_url``; a link that cannot be fetched (not
+        http(s), control characters, a bad host) is never the article's URL."""
         page: Article | None = None
-        failure = ""
-        if item.link:
+        failure = bad_link = ""
+        target = _absolute(item.link, feed_url)
+        link = ""
+        if target:
             try:
-                response = self.fetcher.get(item.link)
+                parse_url(target)
+                link = canonical_url(target)
+            except FetchError as exc:  # for good: not tried again
+                bad_link = exc.problem
+        if link:
+            try:
+                response = self.fetcher.get(target)
                 made = self.page(response, _text(response))
                 page, failure = (made, "") if isinstance(made, Article) else (None, made.reason)
             except (FetchError, ValueError) as exc:
-                failure = problem_with(item.link, exc)
-        link = canonical_url(item.link) if item.link else ""
+                failure = problem_with(target, exc)
         if page is not None:
             return ItemRead(Article(
                 title=page.title if page.title and not page.title.endswith(" …") else item.title or page.title,
                 text=page.text, url=page.url or link, source=page.source or source,
                 # the feed's date is declared data; a page that declares none gets one guessed from its text
                 published_at=item.published_at or page.published_at, authors=page.authors or item.authors,
-                origin=page.url or link))
+                origin=page.url or link, summary=item.summary))
         summary = make_article({"title": item.title, "text": item.summary, "url": link, "source": source,
                                 "published_at": item.published_at, "authors": list(item.authors)}, link or item.key)
         if isinstance(summary, Article):
             return ItemRead(summary, failure)
-        where = item.link or item.title or item.key
-        why = f"{failure}; and the feed gives no summary to fall back on" if failure else summary
+        where = target or item.title or item.key
+        reason = failure or bad_link
+        why = f"{reason}; and the feed gives no summary to fall back on" if reason else summary
         return ItemRead(LoadProblem(where, why), failure)
 
     def page(self, response: Fetched, text: str) -> Loaded:
@@ -145,6 +157,16 @@ class WebReader:
             why = "no article text found on the page" if made.startswith("no text") else made
             return LoadProblem(response.url, why)
         return made
+
+
+def _absolute(link: str, base: str) -> str:
+    """A feed item's link made absolute against the feed's URL (a malformed one as it is, for the fetcher to name)."""
+    if not link or not base:
+        return link
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return link
 
 
 def _trusted_canonical(declared: str, fetched: str) -> str:

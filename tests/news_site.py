@@ -5,6 +5,7 @@ in bytes and seconds and stops by itself; it never contacts any other address.""
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ class Route:
 class NewsSite:
     """Serve ``routes`` (path -> Route); ``requests`` lists the paths asked for, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        """``host``: 127.0.0.1, or ::1 for a site on IPv6 loopback."""
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
         site = self
@@ -98,9 +100,10 @@ class NewsSite:
             def _gzip_bomb(self, route: Route) -> None:
                 self._send(200, BOMB, route.content_type, encoding="gzip")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+        self.server = server_class((host, 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"http://{f'[{host}]' if ':' in host else host}:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> NewsSite:
@@ -113,6 +116,10 @@ class NewsSite:
 
     def pages_fetched(self) -> list[str]:
         return [p for p in self.requests if p.startswith("/news/")]
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
 
 
 BOMB = gzip.compress(b"<rss>" + b" " * (200 * 2**20), compresslevel=9)  # 200 MB of spaces in ~200 KB

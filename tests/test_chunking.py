@@ -101,3 +101,13 @@ def test_chunk_offsets_point_at_the_copy_that_leaves_no_text_between_chunks(text
     for before, after in zip(chunks, chunks[1:]):
         assert before.start < after.start and before.end < after.end and not text[before.end:after.start].strip()
     assert chunks[0].start == 0 and not text[chunks[-1].end:].strip()
+
+
+def test_text_that_repeats_for_longer_than_a_chunk_is_still_split_into_exact_slices():
+    """A URL of repeated parameters or a run of one letter (found by the hostile-feed fuzz): every chunk is still an
+    exact slice of the text, in order."""
+    chunker = Chunker(40, 8, Settings().embedding_model)
+    for text in ["http://news.example/?" + "q=1&" * 500, "a" * 4000]:
+        chunks = chunker.split(Article(title="t", text=text))
+        assert len(chunks) > 1 and all(text[c.start:c.end] == c.text for c in chunks)
+        assert all(a.start < b.start for a, b in zip(chunks, chunks[1:]))

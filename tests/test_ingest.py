@@ -21,8 +21,12 @@ SENTENCES = [
 
 
 def record(url: str, repeat: int = 1, **fields) -> dict:
-    return {"title": fields.pop("title", "Transit budget"), "url": url, "source": fields.pop("source", "City Paper"),
-            "published_at": fields.pop("published_at", "2024-03-04"), "text": " ".join(SENTENCES * repeat), **fields}
+    """An article of SENTENCES that states its title (the same text under three titles it does not state
+    would be its site's boilerplate, rag/boilerplate.py)."""
+    title = fields.pop("title", "Transit budget")
+    return {"title": title, "url": url, "source": fields.pop("source", "City Paper"),
+            "published_at": fields.pop("published_at", "2024-03-04"),
+            "text": f"In brief: {title}. " + " ".join(SENTENCES * repeat), **fields}
 
 
 def write_jsonl(path, records):

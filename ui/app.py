@@ -258,6 +258,7 @@ def add_files(assistant: NewsAssistant, files: list[str] | None, progress: gr.Pr
             continue
         problems = [f"✗ {name}: {p.reason}" + (f" (line {p.line})" if p.line else "") for p in report.problems]
         lines.extend(problems)
+        lines.extend(f"⊘ {page}" for page in report.boilerplate)
         if report.articles_seen or not problems:
             lines.append(f"✓ {name}: {report.articles_added} new, {report.articles_updated} updated, "
                          f"{report.articles_unchanged} unchanged articles; {report.chunks_added} passages added")

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 
 from rag import NewsAssistant
-from rag.errors import NewsragError
+from rag.errors import NewsragError, one_line
 from rag.feeds import RefreshReport
 
 
@@ -24,9 +24,9 @@ def add_url(assistant: NewsAssistant, url: str) -> str:
         report = assistant.ingest([url], progress=False)
     except NewsragError as error:
         return f"✗ {error}"
-    lines = [f"✗ {p}" for p in report.problems]
+    lines = [f"✗ {p}" for p in report.problems] + [f"⊘ {page}" for page in report.boilerplate]
     if report.articles_seen or not lines:
-        lines.append(f"✓ {url}: {report.articles_added} new, {report.articles_updated} updated, "
+        lines.append(f"✓ {one_line(url)}: {report.articles_added} new, {report.articles_updated} updated, "
                      f"{report.articles_unchanged} unchanged articles; {report.chunks_added} passages added")
     return "\n".join(lines)
 
@@ -49,7 +49,7 @@ def unfollow(assistant: NewsAssistant, url: str | None) -> str:
         assistant.unsubscribe(url)
     except NewsragError as error:
         return f"✗ {error}"
-    return f"No longer following {url} (its articles stay in the index)."
+    return f"No longer following {one_line(url)} (its articles stay in the index)."
 
 
 def refresh_now(assistant: NewsAssistant) -> str:
