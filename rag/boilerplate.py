@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from rag.articles import Article
-from rag.errors import StoreError
+from rag.local_db import open_local_db
 
 FILE = "pages.sqlite3"
 SHINGLE_WORDS = 5
@@ -54,6 +54,8 @@ i what which who whom why how when where after before over under into about than
 said""".split())
 
 _SCHEMA = """
+PRAGMA journal_mode = WAL;  -- a commit a page, without an fsync each: the registry can be rebuilt
+PRAGMA synchronous = NORMAL;
 CREATE TABLE IF NOT EXISTS pages (
     article_id TEXT PRIMARY KEY, site TEXT NOT NULL, title TEXT NOT NULL, content_hash TEXT NOT NULL,
     signature BLOB NOT NULL, boilerplate INTEGER NOT NULL DEFAULT 0, states_title INTEGER NOT NULL,
@@ -170,15 +172,7 @@ class PageRegistry:
     def _db(self) -> sqlite3.Connection:
         with self._lock:
             if self._connection is None:
-                try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    connection = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
-                    connection.execute("PRAGMA journal_mode = WAL")  # a commit a page, without an fsync each
-                    connection.execute("PRAGMA synchronous = NORMAL")
-                    connection.executescript(_SCHEMA)
-                except (sqlite3.Error, OSError) as exc:
-                    raise StoreError(f"cannot open the page registry {self.path}: {exc}") from None
-                self._connection = connection
+                self._connection = open_local_db(self.path, _SCHEMA, "the page registry")
             return self._connection
 
     def known(self, article_ids: Sequence[str]) -> dict[str, Page]:

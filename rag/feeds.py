@@ -26,6 +26,7 @@ from pathlib import Path
 from rag.articles import Article, IngestReport, LoadProblem
 from rag.errors import InputError, NewsragError, StoreError, one_line
 from rag.fetch import FetchError, is_url, parse_url, problem_with
+from rag.local_db import open_local_db
 from rag.web import WebReader, canonical_url
 
 FILE = "feeds.sqlite3"
@@ -129,13 +130,7 @@ class FeedList:
         """The table, created with the first subscription (reading an index that follows nothing creates nothing)."""
         with self._lock:
             if self._connection is None:
-                try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    connection = sqlite3.connect(self.path, timeout=60, check_same_thread=False, isolation_level=None)
-                    connection.executescript(_SCHEMA)
-                except (sqlite3.Error, OSError) as exc:
-                    raise StoreError(f"cannot open the feed list {self.path}: {exc}") from None
-                self._connection = connection
+                self._connection = open_local_db(self.path, _SCHEMA, "the feed list", autocommit=True)
             return self._connection
 
     def add(self, url: str, name: str = "") -> Subscription:
