@@ -292,14 +292,17 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = _assistant(args).stats()
+    assistant = _assistant(args)
+    stats = assistant.stats()
+    boilerplate = assistant.pages.boilerplate_count()
     if args.json:
-        print(_to_json(asdict(stats)))
+        print(_to_json({**asdict(stats), "boilerplate_pages": boilerplate}))
         return 0
     span = f"{stats.oldest} to {stats.newest}" if stats.oldest else "no dated articles"
     print(f"index:     {stats.path}\narticles:  {stats.articles}\nchunks:    {stats.chunks}\n"
           f"sources:   {len(stats.sources)}{': ' + ', '.join(stats.sources[:10]) if stats.sources else ''}"
-          f"{' …' if len(stats.sources) > 10 else ''}\ndates:     {span}\nembedder:  {stats.embedding_model}")
+          f"{' …' if len(stats.sources) > 10 else ''}\ndates:     {span}\nembedder:  {stats.embedding_model}\n"
+          f"set aside: {_count(boilerplate, 'page')} of site boilerplate (not indexed as articles)")
     return 0
 
 

@@ -222,6 +222,7 @@ class PageRegistry:
                 db.execute(f"DELETE FROM pages WHERE article_id IN ({marks})", part)
 
     def boilerplate_count(self) -> int:
+        """How many pages are set aside as boilerplate (reading an index without a registry creates none)."""
         if self._connection is None and not self.path.is_file():
             return 0
         with self._lock:

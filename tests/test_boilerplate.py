@@ -101,6 +101,8 @@ def test_files_without_summaries_keep_boilerplate_out_and_the_cli_names_each_pag
     answer = json.loads(capsys.readouterr().out)
     assert "4 million" in answer["text"]
 
+    assert main(["stats", "--index", index]) == 0
+    assert "set aside: 4 pages of site boilerplate" in capsys.readouterr().out
     assert main(["ingest", "--index", index, "--quiet", str(corpus)]) == 0
     out, err = capsys.readouterr()
     assert "8 articles read: 0 new, 0 updated, 8 unchanged" in out and not err  # named once, not re-embedded
