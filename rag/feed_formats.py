@@ -22,7 +22,7 @@ from typing import Any
 
 from rag.errors import NewsragError
 from rag.extract import html_to_text
-from rag.loaders import parse_date
+from rag.loaders import clean_text, parse_date, valid_unicode
 
 
 class FeedError(NewsragError, ValueError):
@@ -124,15 +124,17 @@ def _parse_json_feed(text: str) -> Feed:
 
 
 def _json_item(item: dict[str, Any], feed: dict[str, Any]) -> FeedItem:
-    link = str(item.get("url") or item.get("external_url") or "").strip()
+    """One item; its strings made valid Unicode first (a JSON escape can name a lone surrogate)."""
+    link = valid_unicode(str(item.get("url") or item.get("external_url") or "")).strip()
     title = html_to_text(str(item.get("title") or ""))
-    summary = html_to_text(str(item.get("content_html") or "")) or str(item.get("content_text") or "").strip() \
+    summary = html_to_text(str(item.get("content_html") or "")) or clean_text(str(item.get("content_text") or "")) \
         or html_to_text(str(item.get("summary") or ""))
     stamp = str(item.get("date_published") or item.get("date_modified") or "")
     people = _list(item.get("authors")) or ([item["author"]] if item.get("author") else _list(feed.get("authors")))
-    authors = tuple(str(p.get("name")).strip() for p in people if isinstance(p, dict) and p.get("name"))
+    authors = tuple(" ".join(valid_unicode(str(p.get("name"))).split()) for p in people
+                    if isinstance(p, dict) and p.get("name"))
     return FeedItem(
-        key=str(item.get("id") or link or title).strip(),
+        key=valid_unicode(str(item.get("id") or link or title)).strip(),
         link=link,
         title=title,
         summary=summary,

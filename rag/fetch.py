@@ -212,9 +212,10 @@ class Target:
     path: str  # path and query, as sent in the request line
 
 
-# What no URL to fetch may carry: control characters (NUL, CR, LF: header injection), spaces, and the characters
+# What no URL to fetch may carry: control characters (NUL, CR, LF: header injection), spaces, lone surrogates (no
+# request can encode them), and the characters
 # that http.client or a resolver would refuse in a host name.
-_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]|\s")
+_UNSAFE = re.compile("[\x00-\x20\x7f-\x9f\ud800-\udfff]|\\s")
 _BAD_HOST = re.compile(r"[/\\?#@\[\]<>\"'`{}|^]")
 
 

@@ -153,8 +153,18 @@ _DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40}
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with each lone surrogate (JSON's "\\ud800" decodes to one, and no file or database can store it)
+    made U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
 def clean_text(text: str) -> str:
-    """Normalise Unicode, drop control characters, collapse spaces, keep paragraph breaks."""
+    """Normalise Unicode, drop control characters, collapse spaces, keep paragraph breaks (``valid_unicode`` first)."""
+    text = valid_unicode(text)
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     text = re.sub(r"[ \t\u00a0\u200b]+", " ", text)
@@ -214,7 +224,7 @@ def make_article(record: dict[str, Any], origin: str) -> Article | str:
     )
 
 
-_CONTROLS = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")  # never part of a URL; stripped as browsers strip them
+_CONTROLS = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # never in a URL; stripped as browsers do
 
 
 def _one_line(text: str) -> str:

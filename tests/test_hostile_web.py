@@ -117,6 +117,21 @@ def test_a_link_with_a_character_http_client_refuses_costs_that_item_only(bad, s
     assert site.requests == ["/feed.json", "/other.xml"]  # the bad link is not tried again, the feed after it is read
 
 
+def test_lone_surrogates_anywhere_in_a_json_feed_cost_nothing(site, cli, monkeypatch):
+    """JSON's "\\ud800" decodes to a character no database can store (found by the fuzz below): the item is stored
+    with U+FFFD in its place, and its refresh is clean."""
+    monkeypatch.setenv("NEWSRAG_ALLOW_PRIVATE_URLS", "1")
+    good = story(site, "crane", "New crane arrives at Port Velmar", "The gantry crane lifts 65 tonnes.")
+    site.routes["/feed.json"] = Route(json_feed([
+        {"id": "\ud800", "url": good, "title": "Crane \udfff", "authors": [{"name": "Mira \ud800"}]},
+        {"id": "2\ud800", "url": "http://127.0.0.1/\ud800", "content_text": "The tram depot opens in May \ud800.",
+         "authors": [{"name": "\ud800"}]}]), content_type="application/json")
+    code, out, err = cli("feeds", "add", f"{site.url}/feed.json")
+    assert code == 0 and "2 added" in out[1], (out, err)
+    code, out, err = cli("refresh")
+    assert code == 0 and "not modified" not in out[0] and "✓" in out[0], out
+
+
 def test_a_feed_on_an_ipv6_address_can_be_followed_refreshed_and_removed(cli, monkeypatch):
     monkeypatch.setenv("NEWSRAG_ALLOW_PRIVATE_URLS", "1")
     with NewsSite("::1") as site:
