@@ -132,7 +132,7 @@ def test_lone_surrogates_anywhere_in_a_json_feed_cost_nothing(site, cli, monkeyp
     assert code == 0 and "not modified" not in out[0] and "✓" in out[0], out
 
 
-def test_a_feed_on_an_ipv6_address_can_be_followed_refreshed_and_removed(cli, monkeypatch):
+def test_a_feed_on_an_ipv6_address_can_be_followed_refreshed_and_removed(cli, monkeypatch, make_assistant):
     monkeypatch.setenv("NEWSRAG_ALLOW_PRIVATE_URLS", "1")
     with NewsSite("::1") as site:
         assert site.url.startswith("http://[::1]:")
@@ -149,6 +149,14 @@ def test_a_feed_on_an_ipv6_address_can_be_followed_refreshed_and_removed(cli, mo
         assert code == 0 and out[0].startswith("no longer following")
         code, out, err = cli("feeds", "remove", f"{site.url}/feed.xml")
         assert code == 1 and len(err) == 1 and "not a subscribed feed" in err[0]
+
+        from ui.feeds import follow, unfollow  # the Corpus tab's Follow and Stop following, on the same index
+
+        assistant = make_assistant(allow_private_urls=True)
+        assert follow(assistant, f" {site.url}/feed.xml ").startswith(f"Following {site.url}/feed.xml\n✓")
+        assert [s.url for s in assistant.feeds.all()] == [f"{site.url}/feed.xml"]
+        assert unfollow(assistant, f"{site.url}/feed.xml").startswith("No longer following")
+        assert assistant.feeds.all() == []
     assert canonical_url("http://[::1]:8080/feed") == "http://[::1]:8080/feed"
     assert canonical_url("HTTP://[FE80::1]:80/a#b") == "http://[fe80::1]/a"
 
