@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from rag.articles import Article
-from rag.local_db import open_local_db
+from rag.local_db import LocalDB
 
 FILE = "pages.sqlite3"
 SHINGLE_WORDS = 5
@@ -159,21 +158,12 @@ class Verdict:
     newly_flagged: tuple[Page, ...] = ()
 
 
-class PageRegistry:
+class PageRegistry(LocalDB):
     """The pages of one index, by site, with their body signatures: ``<index_dir>/pages.sqlite3``. Written only
     under the index's write lock (ingest), so one connection at a time; reads are cheap lookups."""
 
     def __init__(self, index_dir: str | Path) -> None:
-        self.path = Path(index_dir) / FILE
-        self._lock = threading.RLock()
-        self._connection: sqlite3.Connection | None = None
-
-    @property
-    def _db(self) -> sqlite3.Connection:
-        with self._lock:
-            if self._connection is None:
-                self._connection = open_local_db(self.path, _SCHEMA, "the page registry")
-            return self._connection
+        super().__init__(Path(index_dir) / FILE, _SCHEMA, "the page registry")
 
     def known(self, article_ids: Sequence[str]) -> dict[str, Page]:
         """The registered pages among ``article_ids``."""
@@ -223,7 +213,7 @@ class PageRegistry:
 
     def boilerplate_count(self) -> int:
         """How many pages are set aside as boilerplate (reading an index without a registry creates none)."""
-        if self._connection is None and not self.path.is_file():
+        if not self._exists():
             return 0
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM pages WHERE boilerplate = 1").fetchone()[0])

@@ -15,7 +15,6 @@ stored: a refresh that fails part-way is simply done again.
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from pathlib import Path
 from rag.articles import Article, IngestReport, LoadProblem
 from rag.errors import InputError, NewsragError, StoreError, one_line
 from rag.fetch import FetchError, is_url, parse_url, problem_with
-from rag.local_db import open_local_db
+from rag.local_db import LocalDB
 from rag.web import WebReader, canonical_url
 
 FILE = "feeds.sqlite3"
@@ -117,21 +116,12 @@ class RefreshReport:
         return sum(f.report.articles_updated for f in self.feeds if f.report)
 
 
-class FeedList:
-    """The subscriptions of one index, in ``<index_dir>/feeds.sqlite3``. Safe to share between threads."""
+class FeedList(LocalDB):
+    """The subscriptions of one index, in ``<index_dir>/feeds.sqlite3``, created with the first subscription. Safe
+    to share between threads."""
 
     def __init__(self, index_dir: str | Path) -> None:
-        self.path = Path(index_dir) / FILE
-        self._lock = threading.RLock()
-        self._connection: sqlite3.Connection | None = None
-
-    @property
-    def _db(self) -> sqlite3.Connection:
-        """The table, created with the first subscription (reading an index that follows nothing creates nothing)."""
-        with self._lock:
-            if self._connection is None:
-                self._connection = open_local_db(self.path, _SCHEMA, "the feed list", autocommit=True)
-            return self._connection
+        super().__init__(Path(index_dir) / FILE, _SCHEMA, "the feed list", autocommit=True)
 
     def add(self, url: str, name: str = "") -> Subscription:
         """Follow ``url`` (its canonical form; adding it again renames it)."""
@@ -159,7 +149,7 @@ class FeedList:
         return found
 
     def all(self) -> list[Subscription]:
-        if self._connection is None and not self.path.is_file():
+        if not self._exists():
             return []
         with self._lock:
             rows = self._db.execute("SELECT url, name, added_at, last_fetch, last_error, items_added FROM feeds "

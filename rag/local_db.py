@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 from rag.errors import StoreError
 
 
-def open_local_db(path: Path, schema: str, what: str, autocommit: bool = False) -> sqlite3.Connection:
-    """``path`` opened (its folder made) with ``schema`` applied, shareable between threads that take turns;
-    ``what`` names it in the one-line ``StoreError`` when it cannot be. ``autocommit``: the caller runs its own
-    transactions (BEGIN IMMEDIATE … COMMIT)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=60, check_same_thread=False)
-        if autocommit:
-            connection.isolation_level = None
-        connection.executescript(schema)
-    except (sqlite3.Error, OSError) as exc:
-        raise StoreError(f"cannot open {what} {path}: {exc}") from None
-    return connection
+class LocalDB:
+    """A SQLite file beside the index, opened (its folder made, ``schema`` applied) on first use, and shared between
+    threads that take turns at ``_lock``. ``what`` names it in the one-line ``StoreError`` when it cannot be opened.
+    ``autocommit``: the subclass runs its own transactions (BEGIN IMMEDIATE … COMMIT)."""
+
+    def __init__(self, path: Path, schema: str, what: str, autocommit: bool = False) -> None:
+        self.path = path
+        self._schema, self._what, self._autocommit = schema, what, autocommit
+        self._lock = threading.RLock()
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._connection is None:
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    connection = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+                    if self._autocommit:
+                        connection.isolation_level = None
+                    connection.executescript(self._schema)
+                except (sqlite3.Error, OSError) as exc:
+                    raise StoreError(f"cannot open {self._what} {self.path}: {exc}") from None
+                self._connection = connection
+            return self._connection
+
+    def _exists(self) -> bool:
+        """Whether there is anything to read (reading an index that has no such file creates none)."""
+        return self._connection is not None or self.path.is_file()
