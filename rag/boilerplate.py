@@ -25,7 +25,9 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -71,7 +73,10 @@ def words(text: str) -> list[str]:
 
 def signature(text: str) -> np.ndarray:
     """The body's MinHash signature: for each of ``PERMUTATIONS`` hash functions, the least hash of its shingles."""
-    tokens = words(text)
+    return _minhash(words(text))
+
+
+def _minhash(tokens: list[str]) -> np.ndarray:
     shingles = {" ".join(tokens[i:i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))}
     hashes = np.fromiter((zlib.crc32(s.encode("utf-8", "replace")) for s in shingles), dtype=np.uint64,
                          count=len(shingles))
@@ -125,21 +130,25 @@ class Page:
     states_title: bool  # whether the page's own text states its headline
     record: str  # JSON: title, summary, url, source, published_at, authors, origin, file
 
+    @cached_property
+    def _data(self) -> dict[str, Any]:
+        return dict(json.loads(self.record))
+
     @property
     def where(self) -> str:
         """Where the page was read from, as the ingest report names it."""
-        data = json.loads(self.record)
+        data = self._data
         return str(data.get("url") or data.get("origin") or data.get("file") or self.article_id)
 
     @property
     def file(self) -> str:
         """The file or URL it was ingested from (for ``remove`` and ``prune``)."""
-        return str(json.loads(self.record).get("file") or "")
+        return str(self._data.get("file") or "")
 
     def summary_article(self) -> Article | None:
         """The page as it is kept once it is known to be boilerplate: its title and its feed's summary, or None when
         there is no summary (then nothing of it is indexed)."""
-        data = json.loads(self.record)
+        data = self._data
         if not str(data.get("summary") or "").strip():
             return None
         day = data.get("published_at")
@@ -154,6 +163,7 @@ class Verdict:
     it came (stored as articles so far: they must now be taken out)."""
 
     boilerplate: bool
+    site: str = ""  # the site it was judged with ("" when it has none: then it is never boilerplate)
     group: int = 1  # pages of the site with this text, this one included
     newly_flagged: tuple[Page, ...] = ()
 
@@ -180,7 +190,8 @@ class PageRegistry(LocalDB):
         """Register ``article``, read from ``file`` (replacing what was known of it), and judge it with the site's
         pages of the same text. Pages that this verdict turns into boilerplate are marked so."""
         site = site_of(article)
-        mark = signature(article.text)
+        tokens = words(article.text)
+        mark = _minhash(tokens)
         record = json.dumps({"title": article.title, "summary": article.summary, "url": article.url,
                              "source": article.source, "origin": article.origin, "authors": list(article.authors),
                              "file": file,
@@ -188,13 +199,13 @@ class PageRegistry(LocalDB):
         with self._lock, self._db as db:
             db.execute("DELETE FROM bands WHERE article_id = ?", (article.id,))
             group = self._same_text(db, site, mark, article.id) if site else []
-            stated = states(set(words(article.text)), article.title)
-            verdict = Verdict(False, len(group) + 1)
+            stated = states(set(tokens), article.title)
+            verdict = Verdict(False, site, len(group) + 1)
             if group and is_boilerplate([(article.title, stated), *((p.title, p.states_title) for p in group)]):
                 fresh = tuple(p for p in group if not p.boilerplate)
                 db.executemany("UPDATE pages SET boilerplate = 1 WHERE article_id = ?",
                                [(p.article_id,) for p in fresh])
-                verdict = Verdict(True, len(group) + 1, fresh)
+                verdict = Verdict(True, site, len(group) + 1, fresh)
             db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (article.id, site, article.title, article.content_hash, mark.tobytes(), int(verdict.boilerplate),
                         int(stated), record))

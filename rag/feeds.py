@@ -24,9 +24,9 @@ from pathlib import Path
 
 from rag.articles import Article, IngestReport, LoadProblem
 from rag.errors import InputError, NewsragError, StoreError, one_line
-from rag.fetch import FetchError, is_url, parse_url, problem_with
+from rag.fetch import FetchError, is_url, problem_with
 from rag.local_db import LocalDB
-from rag.web import WebReader, canonical_url
+from rag.web import WebReader, canonical_url, fetchable_url
 
 FILE = "feeds.sqlite3"
 _SCHEMA = """
@@ -261,10 +261,9 @@ def _checked(url: str) -> str:
     if not is_url(url):
         raise InputError(f"a feed is an http:// or https:// URL, got {url!r}")
     try:
-        parse_url(url)
+        return fetchable_url(url)
     except FetchError as exc:
         raise InputError(f"{exc.problem}: {url!r}") from None
-    return canonical_url(url)
 
 
 def _now() -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.articles import Article, Boilerplate, Chunk, IngestReport, LoadProblem
-from rag.boilerplate import PageRegistry, site_of
+from rag.boilerplate import PageRegistry
 from rag.chunking import Chunker
 from rag.errors import InputError
 from rag.fetch import is_url
@@ -187,9 +187,8 @@ def _batches(groups: list[tuple[str, Iterable[Loaded]]], index: Index, chunker: 
                 put(article, article_id, file)
                 added.add(article_id)
                 continue
-            site = site_of(article)
             kept = replace(article, text=article.summary) if article.summary.strip() else None
-            tally.boilerplate.append(Boilerplate(article.url or article.origin or file, article.title, site,
+            tally.boilerplate.append(Boilerplate(article.url or article.origin or file, article.title, verdict.site,
                                                  verdict.group, kept is not None))
             if kept is not None and not (old and old[0] == kept.content_hash):
                 put(kept, article_id, file)
@@ -197,7 +196,7 @@ def _batches(groups: list[tuple[str, Iterable[Loaded]]], index: Index, chunker: 
                 put(None, article_id, file)
             for other in verdict.newly_flagged:  # taken for articles until now: stored, or earlier in this batch
                 replacement = other.summary_article()
-                tally.boilerplate.append(Boilerplate(other.where, other.title, site, verdict.group,
+                tally.boilerplate.append(Boilerplate(other.where, other.title, verdict.site, verdict.group,
                                                      replacement is not None))
                 if other.article_id in added:
                     added.discard(other.article_id)

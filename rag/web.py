@@ -49,6 +49,13 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
+def fetchable_url(url: str) -> str:
+    """``url`` in its canonical form, when the fetcher would take it; ``FetchError`` says why not (a feed to follow,
+    a feed item's link)."""
+    parse_url(url)
+    return canonical_url(url)
+
+
 @dataclass(frozen=True)
 class ItemRead:
     """A feed item read: its article (or why there is none), and why its page could not be read ("" when it was, or
@@ -117,8 +124,7 @@ class WebReader:
         link = ""
         if target:
             try:
-                parse_url(target)
-                link = canonical_url(target)
+                link = fetchable_url(target)
             except FetchError as exc:  # for good: not tried again
                 bad_link = exc.problem
         if link:
