@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from rag.articles import Answer, Filters
 from rag.config import ANSWER_MODES
 from rag.errors import InputError, NewsragError, one_line
+from rag.types import Answer, Filters
 
 EXAMPLES = """examples:
   newsrag ingest seeds/                       index the bundled corpus
@@ -327,7 +327,7 @@ def cmd_model_server(args: argparse.Namespace) -> int:
     import time
 
     from rag.config import Settings
-    from rag.model_server import start_model_server
+    from rag.models.server import start_model_server
 
     if not 1 <= args.slots <= 64:
         raise InputError(f"--slots must be between 1 and 64, got {args.slots}")

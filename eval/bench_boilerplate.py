@@ -22,11 +22,11 @@ import numpy as np
 
 from eval.hashed_embeddings import HashedEmbeddings
 from rag import NewsAssistant
-from rag.articles import Article
-from rag.boilerplate import SAME_TEXT, signature, site_of
-from rag.chunking import Chunker
-from rag.ingest import ingest
-from rag.loaders import load
+from rag.indexing.boilerplate import SAME_TEXT, signature, site_of
+from rag.indexing.chunking import Chunker
+from rag.indexing.ingest import ingest
+from rag.sources.loaders import load
+from rag.types import Article
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
 """HTML page -> main text and publication date: the hand-written parser newsrag used before, trafilatura, and
-``rag.extract.extract_page`` (trafilatura's text, the page's own metadata first for the date), measured the way
+``rag.sources.extract.extract_page`` (trafilatura's text, the page's own metadata first for the date), measured the way
 trafilatura measures itself (its repository's ``tests/comparison.py``): each page has ``with`` snippets that must be
 in the extracted text and ``without`` snippets (boilerplate) that must not. Summed over the pages: true positives =
 ``with`` found, false negatives = ``with`` missing, false positives = ``without`` found, true negatives = ``without``
@@ -29,8 +29,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from rag.extract import _json_ld_article  # the JSON-LD reading is unchanged from the old parser's
-from rag.loaders import parse_date  # unchanged too
+from rag.sources.extract import _json_ld_article  # the JSON-LD reading is unchanged from the old parser's
+from rag.sources.records import parse_date  # unchanged too
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "eval" / "gold" / "extraction"
@@ -38,7 +38,7 @@ GOLD = ROOT / "eval" / "gold" / "extraction"
 Extractor = Callable[[str, str], tuple[str | None, date | None]]  # (html, url) -> (main text, publication day)
 
 
-# --- the baseline: rag/loaders.py's HTML reader before trafilatura (git show HEAD:rag/loaders.py, _HTMLText and
+# --- the baseline: rag/sources/loaders.py's HTML reader before trafilatura (git show HEAD:rag/sources/loaders.py, _HTMLText and
 # _load_html), its text and date logic only, copied so that this comparison outlives the code it replaced.
 
 class _OldHTMLText(HTMLParser):
@@ -126,7 +126,7 @@ def trafilatura_extractor(**options: Any) -> Extractor:
 
 
 def newsrag_extractor(html: str, url: str) -> tuple[str | None, date | None]:
-    from rag.extract import extract_page
+    from rag.sources.extract import extract_page
 
     record = extract_page(html, url=url)
     return record.get("text") or None, parse_date(record.get("published_at"))

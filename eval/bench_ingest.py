@@ -102,10 +102,10 @@ def main() -> None:
 
 def step_plain(corpus: str, index: str) -> dict[str, Any]:
     """Chunk, embed and write through ``NewsIndex`` directly, whole articles 256 chunks at a time."""
-    from rag.articles import Article, Chunk
     from rag.assistant import NewsAssistant
-    from rag.chunking import Chunker
-    from rag.loaders import load
+    from rag.indexing.chunking import Chunker
+    from rag.sources.loaders import load
+    from rag.types import Article, Chunk
 
     started = time.perf_counter()
     assistant = NewsAssistant(index_dir=index, mode="extractive", embed_precision="float32")
@@ -146,9 +146,9 @@ def _holds(store: Any, expected: int | None = None) -> int:
 
 def step_newsrag(corpus: str, index: str, precision: str, search_after: bool = False) -> dict[str, Any]:
     """``NewsAssistant.ingest`` into ``index``; with ``search_after``, then the search timings."""
-    from rag.articles import Article
     from rag.assistant import NewsAssistant
-    from rag.loaders import load
+    from rag.sources.loaders import load
+    from rag.types import Article
 
     started = time.perf_counter()
     assistant = NewsAssistant(index_dir=index, mode="extractive", embed_precision=precision)

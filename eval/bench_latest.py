@@ -19,9 +19,9 @@ from unittest import mock
 from eval.dataset import load_dataset
 from eval.harness import RETRIEVAL_DEPTH, cached_index, ranks
 from eval.scoring import hit_at, mean, reciprocal_rank
-from rag.articles import Filters
 from rag.config import Settings
-from rag.retrieval import asks_for_latest
+from rag.retrieval.retriever import asks_for_latest
+from rag.types import Filters
 
 
 def figures(assistant, questions, dated: bool) -> dict[str, float | None]:
@@ -54,7 +54,7 @@ def main() -> None:
     for label, subset, dated in (("all, date given", questions, True),
                                  ("asks about now, no date", asking_now, False)):
         on = figures(assistant, subset, dated)
-        with mock.patch("rag.retrieval.asks_for_latest", return_value=False):
+        with mock.patch("rag.retrieval.retriever.asks_for_latest", return_value=False):
             off = figures(assistant, subset, dated)
         rows.append((label, on, off))
     print(f"{dataset.name}: {len(questions)} questions, {len(asking_now)} ask about now\n")

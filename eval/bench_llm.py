@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from rag.hardware import llama_build_features, physical_cores
-from rag.models import DEFAULT_LLM, gguf_path
+from rag.models.catalog import DEFAULT_LLM, gguf_path
+from rag.models.hardware import llama_build_features, physical_cores
 
 FILLER = ("The council met on Monday to discuss the new budget for public transport and road repairs in the "
           "northern districts, and members argued about the cost. ")  # about 30 tokens
@@ -26,7 +26,7 @@ def main() -> None:
     import xllamacpp
 
     from rag.config import Settings
-    from rag.llm import LocalChatModel
+    from rag.models.llm import LocalChatModel
 
     model = LocalChatModel(model_path=str(gguf_path(args.model)), context_tokens=Settings().llm_context,
                            threads=args.threads, max_tokens=48)

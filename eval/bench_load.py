@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mode", help="answer mode (default: the configured one)")
     parser.add_argument("--channel", choices=("both", "api", "app"), default="both")
     parser.add_argument("--model-server", type=int, metavar="SLOTS",
-                        help="answer through llama.cpp's OpenAI-compatible server (rag/model_server.py) with this "
+                        help="answer through llama.cpp's OpenAI-compatible server (rag/models/server.py) with this "
                              "many slots, started here on loopback (mode openai)")
     args = parser.parse_args(argv)
 
@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides: dict[str, Any] = {"mode": args.mode} if args.mode else {}
         if args.model_server:
             from rag.config import Settings
-            from rag.model_server import start_model_server
+            from rag.models.server import start_model_server
 
             server = start_model_server(Settings(), port=_free_port(), slots=args.model_server)
             print(f"model server: {server.base_url}, {server.slots} slots, loaded in {server.load_seconds:.1f} s")

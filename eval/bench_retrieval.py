@@ -23,9 +23,9 @@ from pathlib import Path
 from eval.dataset import load_dataset
 from eval.harness import RETRIEVAL_DEPTH, cached_index, ranks, retrieval_scores
 from eval.scoring import percentile
-from rag.articles import Filters, Passage
 from rag.config import EMBED_PRECISIONS, Settings
-from rag.retrieval import Recency, fuse
+from rag.retrieval.retriever import Recency, fuse
+from rag.types import Filters, Passage
 
 Ranking = list[Passage]
 
@@ -47,7 +47,8 @@ def main() -> None:
 
     from tqdm import tqdm
 
-    from rag.rerank import load_cross_encoder, rerank
+    from rag.models.cross_encoder import load_cross_encoder
+    from rag.retrieval.rerank import rerank
 
     dataset = load_dataset(args.dataset, sample=args.sample)
     settings = Settings.load(mode="extractive", embedding_model=args.embedder, embed_precision=args.precision)

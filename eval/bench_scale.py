@@ -116,8 +116,8 @@ def step_measure(corpus: str, index: str, copies: str, questions: str) -> dict[s
     from eval.copies import copy_lines
     from eval.dataset import load_dataset
     from eval.scoring import percentile
-    from rag.articles import Filters
-    from rag.store import NewsIndex
+    from rag.stores.chroma import NewsIndex
+    from rag.types import Filters
 
     records_read = [0]
     original_get = chroma_collection.Collection.get

@@ -4,9 +4,9 @@ For each question of a dataset, the product's own retrieval (hybrid, the questio
 ``newsrag eval`` asks) gives the top chunks; each way of cutting them to a word budget is then scored by the share of
 key facts (open questions) or gold answers (quiz questions) left in the cut text:
 
-- windows: ``rag.focus.PassageFocuser`` (the best sentence of each chunk by the bi-encoder, grown by neighbours,
+- windows: ``rag.answering.focus.PassageFocuser`` (the best sentence of each chunk by the bi-encoder, grown by neighbours,
   60 words a passage), what quiz answers read;
-- sentences: ``rag.selection.SentenceSelector`` (every sentence scored by the cross-encoder, chosen greedily with
+- sentences: ``rag.answering.selection.SentenceSelector`` (every sentence scored by the cross-encoder, chosen greedily with
   redundancy and article penalties), what open answers read;
 - all chunks: the ceiling, with no cut.
 
@@ -28,11 +28,11 @@ from pathlib import Path
 from eval.dataset import load_dataset
 from eval.harness import cached_index
 from eval.scoring import answer_rank, facts_stated
-from rag.articles import Filters
+from rag.answering.focus import PassageFocuser
+from rag.answering.selection import SENTENCE_TOKENS, SentenceSelector
 from rag.config import Settings
-from rag.focus import PassageFocuser
-from rag.rerank import load_cross_encoder
-from rag.selection import SENTENCE_TOKENS, SentenceSelector
+from rag.models.cross_encoder import load_cross_encoder
+from rag.types import Filters
 
 BUDGETS = (60, 120, 180, 240, 320)
 WINDOW_WORDS = 60

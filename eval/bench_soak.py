@@ -19,8 +19,8 @@ from pathlib import Path
 from eval.bench_load import rss_mb
 from eval.dataset import load_dataset
 from eval.harness import cached_index
-from rag.articles import Answer, Filters
 from rag.config import ANSWER_MODES, Settings
+from rag.types import Answer, Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 EVERY = 25

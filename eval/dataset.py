@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import InputError
-from rag.loaders import parse_date
+from rag.sources.records import parse_date
 
 
 @dataclass(frozen=True)

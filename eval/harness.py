@@ -21,10 +21,10 @@ from eval.metrics import DATE_USES, QuestionResult, Report, summarize
 from eval.metrics import retrieval_scores as retrieval_scores  # re-exported: eval/bench_retrieval.py reads it here
 from eval.report import write_report
 from eval.scoring import answer_rank, gold_rank
-from rag.articles import Answer, Filters, Passage
 from rag.assistant import KeyPoints, NewsAssistant
 from rag.config import Settings
-from rag.embeddings import resolve_precision
+from rag.models.embeddings import resolve_precision
+from rag.types import Answer, Filters, Passage
 
 RETRIEVAL_DEPTH = 10
 INDEX_FORMAT = 3  # bump when a code change alters what an index holds, so cached indexes are rebuilt
@@ -92,7 +92,7 @@ def cached_index(dataset: Dataset, settings: Settings, cache_dir: Path,
 
 def _load_chat_model(assistant: NewsAssistant) -> float | None:
     """Load the chat model before the first question (its load time is reported apart from answer latency)."""
-    from rag.llm import LocalChatModel
+    from rag.models.llm import LocalChatModel
 
     model = assistant.chat_model
     return round(model.load().load_seconds, 2) if isinstance(model, LocalChatModel) else None

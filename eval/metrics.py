@@ -28,7 +28,7 @@ from eval.scoring import (
     says_not_given,
     token_f1,
 )
-from rag.articles import Answer
+from rag.types import Answer
 
 Section = Literal["retrieval", "answers", "open_answers", "speed"]
 Aggregate = Literal["mean", "p50", "p95", "run"]  # "run": one figure of the whole run (ingest speed, model load)

@@ -8,10 +8,10 @@
 Heavy libraries (torch, chromadb) load on first use, so ``import rag`` is instant.
 """
 
-from rag.articles import Answer, Article, Chunk, Citation, Filters, IngestReport, LoadProblem, Passage
 from rag.assistant import NewsAssistant, Retrieved
 from rag.config import Settings
 from rag.errors import ConfigError, InputError, ModelError, NewsragError, StoreError
+from rag.types import Answer, Article, Chunk, Citation, Filters, IngestReport, LoadProblem, Passage
 
 __all__ = [
     "Answer", "Article", "Chunk", "Citation", "ConfigError", "Filters", "IngestReport", "InputError", "LoadProblem",

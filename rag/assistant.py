@@ -19,22 +19,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.articles import Answer, Article, Filters, IngestReport, KeyPoint, LoadProblem, Passage
 from rag.config import Settings
 from rag.errors import InputError, StoreError
+from rag.types import Answer, Article, Filters, IngestReport, KeyPoint, LoadProblem, Passage
 
 if TYPE_CHECKING:  # heavy modules load lazily, on first use
     from langchain_core.language_models import BaseChatModel
     from langchain_core.runnables import Runnable
 
-    from rag.answerers import Answerer
-    from rag.boilerplate import PageRegistry
-    from rag.embeddings import NewsEmbeddings
-    from rag.feeds import FeedList, FeedResult, RefreshReport
-    from rag.index import Index, IndexStats
-    from rag.rerank import CrossEncoder
-    from rag.retrieval import NewsRetriever
-    from rag.web import WebReader
+    from rag.answering.answerers import Answerer
+    from rag.indexing.boilerplate import PageRegistry
+    from rag.models.cross_encoder import CrossEncoder
+    from rag.models.embeddings import NewsEmbeddings
+    from rag.retrieval.retriever import NewsRetriever
+    from rag.sources.feeds import FeedList, FeedResult, RefreshReport
+    from rag.sources.web import WebReader
+    from rag.stores.index import Index, IndexStats
 
 MAX_QUESTION_CHARS = 2000  # a question, not a document: longer input only slows every stage and crowds the context
 Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}, the format chat UIs use
@@ -89,13 +89,13 @@ class NewsAssistant:
     def embeddings(self) -> NewsEmbeddings:  # lazy: importing torch takes seconds
         """The embedder: ``settings.embedding_model``, or one passed to the constructor (a LangChain ``Embeddings``
         with a ``model_name``, which the index records; benchmarks of the store pass a cheap one)."""
-        from rag.embeddings import NewsEmbeddings
+        from rag.models.embeddings import NewsEmbeddings
 
         return NewsEmbeddings.from_settings(self.settings)
 
     @cached_property
     def index(self) -> Index:
-        from rag.store import ChromaServer, NewsIndex
+        from rag.stores.chroma import ChromaServer, NewsIndex
 
         server = None
         if self.settings.chroma_host:
@@ -107,13 +107,13 @@ class NewsAssistant:
     def chat_model(self) -> BaseChatModel | None:  # None in extractive mode
         if self.settings.mode == "extractive":
             return None
-        from rag.llm import chat_model  # not imported in extractive mode: langchain's chat classes take ~1.5 s
+        from rag.models.llm import chat_model  # not imported in extractive mode: langchain's chat classes take ~1.5 s
 
         return chat_model(self.settings)
 
     @cached_property
     def _lead_chat_model(self) -> BaseChatModel:  # the same model, allowed an open answer's 1-3 lead sentences
-        from rag.llm import chat_model
+        from rag.models.llm import chat_model
 
         return chat_model(replace(self.settings, max_tokens=self.settings.lead_max_tokens))
 
@@ -124,34 +124,34 @@ class NewsAssistant:
 
     def retriever(self, **changes: Any) -> NewsRetriever:
         """The LangChain retriever these settings describe (``changes`` override its fields)."""
-        from rag.retrieval import NewsRetriever
+        from rag.retrieval.retriever import NewsRetriever
 
         return NewsRetriever.from_settings(self.index, self.settings, self.reranker, **changes)
 
     @cached_property
     def reranker(self) -> CrossEncoder | None:  # None unless settings.rerank
-        from rag.rerank import load_cross_encoder
+        from rag.models.cross_encoder import load_cross_encoder
 
         return load_cross_encoder(self.settings.rerank_tokens) if self.settings.rerank else None
 
     def answerer(self, question: str) -> Answerer:
-        """The answerer for this question's form (``rag.answerers.question_form``) and this assistant's mode."""
-        from rag.answerers import question_form
+        """The answerer for this question's form (``rag.answering.answerers.question_form``) and this assistant's mode."""
+        from rag.answering.answerers import question_form
 
         return self._answerers[question_form(question)]
 
     @cached_property
     def _answerers(self) -> dict[str, Answerer]:
-        from rag.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, QuotingAnswerer
-        from rag.rerank import load_cross_encoder
-        from rag.selection import SENTENCE_TOKENS, SentenceSelector
+        from rag.answering.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, QuotingAnswerer
+        from rag.answering.selection import SENTENCE_TOKENS, SentenceSelector
+        from rag.models.cross_encoder import load_cross_encoder
 
         s = self.settings
         select = SentenceSelector(load_cross_encoder(SENTENCE_TOKENS), s.key_points, s.key_point_words,
                                   max(s.point_chunks, s.top_k))
         if self.chat_model is None:
             return {QUIZ: QuotingAnswerer(self.embeddings), OPEN: OpenAnswerer(None, select)}
-        from rag.focus import PassageFocuser
+        from rag.answering.focus import PassageFocuser
 
         lead = self._lead_chat_model if s.open_lead else None
         return {QUIZ: QuizAnswerer(self.chat_model, PassageFocuser(self.embeddings, s.llm_passages, s.passage_words)),
@@ -159,8 +159,8 @@ class NewsAssistant:
 
     def _chain(self, answerer: Answerer) -> Runnable:
         """Retrieval, the answerer's reading of the passages, then its writer: one LCEL chain per answerer."""
-        from rag.answerers import OPEN
-        from rag.chain import build_chain
+        from rag.answering.answerers import OPEN
+        from rag.answering.chain import build_chain
 
         depth = self.settings.point_chunks if answerer.form == OPEN else self.settings.top_k
         retriever = self.retriever(k=max(depth, self.settings.top_k))
@@ -172,8 +172,8 @@ class NewsAssistant:
         """Add files, folders, globs or http(s) URLs (an article page, or a feed whose items' pages are read) to the
         index; unchanged articles are skipped, changed ones replaced. ``prune`` also removes articles whose files
         under ``paths`` no longer hold them."""
-        from rag.chunking import Chunker
-        from rag.ingest import ingest
+        from rag.indexing.chunking import Chunker
+        from rag.indexing.ingest import ingest
 
         chunker = Chunker.from_settings(self.settings)
         return ingest(paths, self.index, chunker, progress=progress, on_problem=on_problem, prune=prune,
@@ -183,15 +183,15 @@ class NewsAssistant:
     def pages(self) -> PageRegistry:
         """Every page ingested, by site, with its body's signature: how site boilerplate is told from articles
         (``pages.sqlite3`` in the index folder)."""
-        from rag.boilerplate import PageRegistry
+        from rag.indexing.boilerplate import PageRegistry
 
         return PageRegistry(self.settings.index_dir)
 
     @cached_property
     def web_reader(self) -> WebReader:
         """How pages and feeds are fetched: the settings' limits (timeouts, size, private addresses, items)."""
-        from rag.fetch import Fetcher, FetchPolicy
-        from rag.web import WebReader
+        from rag.sources.fetch import Fetcher, FetchPolicy
+        from rag.sources.web import WebReader
 
         s = self.settings
         policy = FetchPolicy(allow_private=s.allow_private_urls, timeout=s.fetch_timeout,
@@ -201,7 +201,7 @@ class NewsAssistant:
     @cached_property
     def feeds(self) -> FeedList:
         """The feeds this index follows (``feeds.sqlite3`` in the index folder)."""
-        from rag.feeds import FeedList
+        from rag.sources.feeds import FeedList
 
         return FeedList(self.settings.index_dir)
 
@@ -239,10 +239,10 @@ class NewsAssistant:
     def refresh(self, only: Sequence[str] | None = None, on_feed: Callable[[FeedResult], None] | None = None,
                 progress: bool = False) -> RefreshReport:
         """Fetch every followed feed (or those in ``only``) and index its new and changed items; each feed's failure
-        is its own one-line ``FeedResult.error`` and stops nothing else (``rag.feeds.refresh``)."""
-        from rag.chunking import Chunker
-        from rag.feeds import refresh
-        from rag.ingest import ingest_loaded
+        is its own one-line ``FeedResult.error`` and stops nothing else (``rag.sources.feeds.refresh``)."""
+        from rag.indexing.chunking import Chunker
+        from rag.indexing.ingest import ingest_loaded
+        from rag.sources.feeds import refresh
 
         chunker = Chunker.from_settings(self.settings)
 
@@ -286,7 +286,7 @@ class NewsAssistant:
         """Yield ``Retrieved`` (the sources), for an open question ``KeyPoints``, then text pieces (``str``), each
         only once the grounding check has passed it, then the final ``Answer``. Nothing unchecked is yielded: a quiz
         answer's phrase comes whole, once checked; an open answer's lead sentence by sentence."""
-        from rag.citations import NOT_COVERED, cite
+        from rag.answering.citations import NOT_COVERED, cite
 
         question = " ".join((question or "").split())
         if not question:
@@ -341,7 +341,7 @@ class NewsAssistant:
             model.load()
         answerers = self._answerers.values()  # loads the key points' cross-encoder too
         if hasattr(model, "load") and instructions:
-            from rag.generation import condense_messages
+            from rag.answering.generation import condense_messages
 
             for answerer in answerers:
                 answerer.prime()
@@ -356,7 +356,7 @@ class NewsAssistant:
         subject is used as it is."""
         if not history:
             return question
-        from rag.generation import condense_question, needs_context
+        from rag.answering.generation import condense_question, needs_context
 
         if not needs_context(question):
             return question

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ConfigError
-from rag.models import DEFAULT_LLM
+from rag.models.catalog import DEFAULT_LLM
 
 ANSWER_MODES = ("local", "extractive", "openai")  # local: a GGUF chat model in-process; openai: any compatible API
 EMBED_PRECISIONS = ("auto", "float32", "bfloat16")  # auto: bfloat16 where the CPU computes it natively
@@ -34,9 +34,9 @@ class Settings:
     chunk_tokens: int = 200
     chunk_overlap: int = 40
     top_k: int = 5
-    hybrid: bool = True  # fuse keyword (BM25) search with dense search (rag/retrieval.py)
+    hybrid: bool = True  # fuse keyword (BM25) search with dense search (rag/retrieval/retriever.py)
     min_relevance: float = 0.3
-    rerank: bool = False  # reorder the fused candidates with a cross-encoder (rag/rerank.py)
+    rerank: bool = False  # reorder the fused candidates with a cross-encoder (rag/retrieval/rerank.py)
     rerank_depth: int = 30  # how many fused candidates the cross-encoder reads
     rerank_tokens: int = 256  # word pieces of question + passage it reads per pair
     recency_half_life: float = 14.0  # days: given a question's day (around / as_of), how fast the preference fades
@@ -44,14 +44,14 @@ class Settings:
     mode: str = "local"
     embed_batch_size: int = 32
     embed_precision: str = "auto"  # auto: bfloat16 where the CPU computes it natively (AMX, AVX512-BF16), else float32
-    llm_model: str = DEFAULT_LLM  # a packaged model (rag.models) or a .gguf path
+    llm_model: str = DEFAULT_LLM  # a packaged model (rag.models.catalog) or a .gguf path
     llm_context: int = 4096
-    llm_threads: int = 0  # 0: one per physical core (rag.hardware.physical_cores)
+    llm_threads: int = 0  # 0: one per physical core (rag.models.hardware.physical_cores)
     max_tokens: int = 32  # the model writes a short phrase and its [n]; the evidence is quoted, not generated
-    llm_passages: int = 4  # the best of the top_k passages that a chat model reads, after focusing (rag.focus)
+    llm_passages: int = 4  # the best of the top_k passages that a chat model reads, after focusing (rag.answering.focus)
     passage_words: int = 80  # words kept of each of them, around its best sentence
     point_chunks: int = 10  # retrieved chunks whose sentences an open answer's key points are chosen from
-    key_points: int = 6  # the most key points an open answer shows (rag.selection)
+    key_points: int = 6  # the most key points an open answer shows (rag.answering.selection)
     key_point_words: int = 160  # the most words they hold together
     open_lead: bool = True  # a chat model writes a 1-3 sentence lead over the key points
     lead_max_tokens: int = 90  # the most tokens it may write
@@ -66,7 +66,7 @@ class Settings:
     openai_timeout: float = 60.0  # seconds the server may stay silent (connecting, or between streamed pieces)
     openai_parallel: int = 4  # answers the server writes at once (its parallel slots): the UI answers that many
     allow_private_urls: bool = False  # fetch from loopback, private and link-local addresses too (an intranet, tests)
-    fetch_timeout: float = 30.0  # seconds one web request may take in all, headers and body (rag/fetch.py)
+    fetch_timeout: float = 30.0  # seconds one web request may take in all, headers and body (rag/sources/fetch.py)
     fetch_max_mb: float = 10.0  # the largest page or feed read, after decompression
     feed_max_items: int = 50  # new or changed items a feed gives per refresh (the rest wait for the next one)
 

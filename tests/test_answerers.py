@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from rag import NewsAssistant
-from rag.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, Reading, question_form
-from rag.articles import KeyPoint, Passage
+from rag.answering.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, Reading, question_form
+from rag.types import KeyPoint, Passage
 
 AWARD = """Lakeside festival closes with record crowds
 

@@ -134,7 +134,7 @@ def test_one_article_is_one_source_however_many_of_its_chunks_were_read(seeded):
 def test_a_one_shot_extractive_ask_loads_no_chat_model_or_front_end(seeded):
     code = ("import sys; from cli.main import main; main(['ask', '-m', 'extractive', '--index', sys.argv[1], "
             "'Where did the clashes erupt?']); "
-            "print(sorted({'rag.llm', 'xllamacpp', 'gradio', 'matplotlib', 'ui', 'eval'} & set(sys.modules)))")
+            "print(sorted({'rag.models.llm', 'xllamacpp', 'gradio', 'matplotlib', 'ui', 'eval'} & set(sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code, str(seeded.settings.index_dir)], cwd=ROOT,
                             capture_output=True, text=True)
     assert "Nayrab refugee camp" in result.stdout and result.stdout.strip().splitlines()[-1] == "[]"

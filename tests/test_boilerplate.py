@@ -1,4 +1,4 @@
-"""Site boilerplate (rag/boilerplate.py): a consent or sign-up page served under many headlines is set aside at
+"""Site boilerplate (rag/indexing/boilerplate.py): a consent or sign-up page served under many headlines is set aside at
 ingest, through the product's paths (a feed on a real HTTP server on loopback, files, the CLI), into a real index.
 Its title and feed summary stay searchable, its text does not; a real article republished under a revised headline,
 and true copies under one title, are kept."""
@@ -12,7 +12,7 @@ import pytest
 from news_site import NewsSite, Route, article_page, rss
 
 from cli.main import main
-from rag.boilerplate import is_boilerplate, signature, similarity, states, words
+from rag.indexing.boilerplate import is_boilerplate, signature, similarity, states, words
 
 CONSENT = ("We will use the details you have shared to manage your registration. You agree to the processing, "
            "storage, sharing and use of this information for the purpose of managing your registration as described "

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from langchain_core.runnables import RunnableLambda
 
-from rag.articles import Passage
-from rag.chain import build_chain
-from rag.citations import EXCERPT_GAP, NOT_COVERED, by_article, cite, renumbered, split_answer
+from rag.answering.chain import build_chain
+from rag.answering.citations import EXCERPT_GAP, NOT_COVERED, by_article, cite, renumbered, split_answer
+from rag.types import Passage
 
 
 def passage(n: int) -> Passage:

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from rag.articles import Article
-from rag.chunking import Chunker
+from rag.answering.sentences import sentences
 from rag.config import Settings
-from rag.embeddings import load_tokenizer
-from rag.loaders import load
-from rag.sentences import sentences
+from rag.indexing.chunking import Chunker
+from rag.models.embeddings import load_tokenizer
+from rag.sources.loaders import load
+from rag.types import Article
 
 MODEL = Settings().embedding_model
 
@@ -68,7 +68,7 @@ def test_benchmark_articles_map_back_exactly():
     chunker = Chunker.from_settings(Settings())
     with corpus.open(encoding="utf-8") as lines:
         records = [json.loads(next(lines)) for _ in range(40)]
-    from rag.loaders import make_article
+    from rag.sources.records import make_article
 
     for record in records:
         article = make_article(record, "bench")

@@ -191,6 +191,6 @@ def test_help_names_the_variable_that_sets_the_index(capsys):
 
 
 def test_ingest_speed_leaves_out_loading_the_model():
-    from rag.articles import IngestReport
+    from rag.types import IngestReport
 
     assert IngestReport(chunks_added=100, seconds=12.0, model_seconds=10.0).chunks_per_second == 50.0

@@ -16,14 +16,14 @@ import pytest
 from conftest import ROOT
 
 from rag import NewsAssistant
-from rag.chunking import Chunker
 from rag.errors import StoreError
-from rag.loaders import load
+from rag.indexing.chunking import Chunker
+from rag.sources.loaders import load
 
 pytestmark = pytest.mark.slow  # each kills and reruns a real newsrag process: deselect with -m 'not slow' for a quick run
 
 SETTINGS = {"chunk_tokens": 40, "chunk_overlap": 5}  # small chunks: most articles have several
-ARTICLES = 150  # more than one write batch (rag.ingest.BATCH_CHUNKS)
+ARTICLES = 150  # more than one write batch (rag.indexing.ingest.BATCH_CHUNKS)
 
 # Runs an ingest in a real process that kills itself (SIGKILL: no cleanup, no finally) when the write it is told
 # to die at begins; "mid-upsert" dies a few milliseconds into Chroma's own upsert call instead, "keywords" when
@@ -31,8 +31,8 @@ ARTICLES = 150  # more than one write batch (rag.ingest.BATCH_CHUNKS)
 KILLER = """
 import os, signal, sys, threading
 from rag import NewsAssistant
-from rag.keywords import KeywordIndex
-from rag.store import NewsIndex
+from rag.stores.keywords import KeywordIndex
+from rag.stores.chroma import NewsIndex
 
 index_dir, corpus, method, nth = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 calls = 0

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from rag.config import Settings
-from rag.embeddings import NewsEmbeddings, resolve_precision
 from rag.errors import ModelError
-from rag.hardware import native_bfloat16
+from rag.models.embeddings import NewsEmbeddings, resolve_precision
+from rag.models.hardware import native_bfloat16
 
 TEXTS = ["Clashes erupted in Aleppo on Tuesday.", "Bus fares will fall by ten percent from next spring.",
          "The central bank raised interest rates by half a point. " * 8]
@@ -33,7 +33,7 @@ def test_auto_precision_follows_the_cpu_and_onnx_models_stay_int8():
 
 
 def test_question_time_vectors_are_the_indexing_models_without_torch():
-    """Questions and scored sentences go through rag.numpy_bert: the same vectors as sentence-transformers in
+    """Questions and scored sentences go through rag.models.numpy_bert: the same vectors as sentence-transformers in
     float32, for short and long texts (past the model's 256 word pieces: cut the same way), in any batch."""
     import subprocess
     import sys
@@ -46,7 +46,7 @@ def test_question_time_vectors_are_the_indexing_models_without_torch():
     assert read.shape == indexed.shape and np.abs(read - indexed).max() < 1e-5
     assert np.allclose(embedder.embed_sentences(texts[1:2])[0], read[1], atol=1e-6)  # alone or in a batch
     # answering a question never imports torch: a fresh process embeds a query and checks
-    code = ("import sys; from rag.config import Settings; from rag.embeddings import NewsEmbeddings; "
+    code = ("import sys; from rag.config import Settings; from rag.models.embeddings import NewsEmbeddings; "
             "v = NewsEmbeddings.from_settings(Settings()).embed_query('Where did Assad flee?'); "
             "assert len(v) == 384 and 'torch' not in sys.modules, sorted(m for m in sys.modules if 'torch' in m)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).returncode == 0

@@ -16,8 +16,8 @@ from eval.harness import run_eval
 from eval.metrics import METRICS, MS, PER_SECOND, RATE, SECONDS, Metric, QuestionResult, section, summarize
 from eval.report import summary_text, write_report
 from eval.scoring import fact_stated, mean
-from rag.articles import Answer, Citation, Passage
 from rag.errors import InputError
+from rag.types import Answer, Citation, Passage
 
 GOLD = ROOT / "eval" / "gold" / "seeds"
 KEYS = {

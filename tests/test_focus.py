@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.articles import Passage
+from rag.answering.focus import PassageFocuser
 from rag.config import Settings
-from rag.focus import PassageFocuser
+from rag.types import Passage
 
 ARTICLE = ("The council met on Monday to discuss the budget. Members argued about road repairs for hours. "
            "In the end the mayor resigned after the vote, citing ill health. A new election is due in May. "
@@ -21,7 +21,7 @@ def passage(text: str, start: int, n: int, score: float) -> Passage:
 
 @pytest.fixture(scope="module")
 def embeddings():
-    from rag.embeddings import NewsEmbeddings
+    from rag.models.embeddings import NewsEmbeddings
 
     return NewsEmbeddings.from_settings(Settings())
 

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from rag.articles import Passage
-from rag.generation import (
+from rag.answering.generation import (
     BLANKED,
     NO_ANSWER,
     SYSTEM_PROMPT,
@@ -19,6 +18,7 @@ from rag.generation import (
     neutralise,
     supporting_sentence,
 )
+from rag.types import Passage
 
 
 def passage(text: str, title: str = "Title") -> Passage:

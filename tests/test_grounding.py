@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from rag.articles import Passage
-from rag.grounding import check_answer, fold, not_given, specifics
+from rag.answering.grounding import check_answer, fold, not_given, specifics
+from rag.types import Passage
 
 SEED = (ROOT / "seeds" / "000_3424cc2725251ae5.txt").read_text(encoding="utf-8")
 

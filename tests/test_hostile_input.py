@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.articles import Article, LoadProblem
-from rag.chunking import Chunker
 from rag.config import Settings
-from rag.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, clean_text, decode, load_file
+from rag.indexing.chunking import Chunker
+from rag.sources.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, decode, load_file
+from rag.sources.records import clean_text
+from rag.types import Article, LoadProblem
 
 BODY = "Clashes erupted near the camp on Tuesday. Officials said the fighting stopped by night."
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

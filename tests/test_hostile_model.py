@@ -9,7 +9,7 @@ import pytest
 from fake_model_server import FakeModelServer
 
 from rag import NewsAssistant
-from rag.answerers import OPEN, QUIZ, question_form
+from rag.answering.answerers import OPEN, QUIZ, question_form
 from rag.assistant import Retrieved
 
 BUDGET = """Harbour budget passes after long debate

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from news_site import NewsSite, Route, article_page, rss
 
 from cli.main import main
-from rag.feed_formats import FeedError, parse_feed
-from rag.fetch import FetchError, is_public, parse_url
-from rag.web import canonical_url
+from rag.sources.feed_formats import FeedError, parse_feed
+from rag.sources.fetch import FetchError, is_public, parse_url
+from rag.sources.web import canonical_url
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 BAD_CHARACTERS = ["\x00", "\r\n", "\n", " ", "\t", "\x7f", "\x85", "\u2028", "\x1b[31m"]

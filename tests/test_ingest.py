@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from conftest import SEEDS
 
-from rag.articles import Filters
 from rag.errors import InputError, StoreError
+from rag.types import Filters
 
 SENTENCES = [
     "The city council approved a new budget for public transport on Monday.",
@@ -22,7 +22,7 @@ SENTENCES = [
 
 def record(url: str, repeat: int = 1, **fields) -> dict:
     """An article of SENTENCES that states its title (the same text under three titles it does not state
-    would be its site's boilerplate, rag/boilerplate.py)."""
+    would be its site's boilerplate, rag/indexing/boilerplate.py)."""
     title = fields.pop("title", "Transit budget")
     return {"title": title, "url": url, "source": fields.pop("source", "City Paper"),
             "published_at": fields.pop("published_at", "2024-03-04"),
@@ -104,8 +104,8 @@ def test_filters_by_source_and_date(make_assistant, tmp_path):
 
 
 def test_index_refuses_another_embedding_model(make_assistant, tmp_path):
-    from rag.embeddings import resolve_model_path
-    from rag.store import NewsIndex
+    from rag.models.embeddings import resolve_model_path
+    from rag.stores.chroma import NewsIndex
 
     make_assistant().ingest([SEEDS], progress=False)
     other = make_assistant(embedding_model=str(resolve_model_path("all-MiniLM-L6-v2")))
@@ -145,7 +145,7 @@ def test_around_prefers_articles_near_the_day_without_ignoring_any(make_assistan
 
 
 def test_recency_halves_with_each_half_life_and_ignores_undated_articles():
-    from rag.retrieval import Recency
+    from rag.retrieval.retriever import Recency
 
     prefer = Recency(date(2024, 5, 15), half_life=14)
     assert prefer.closeness(date(2024, 5, 15)) == 1.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from rag.articles import Filters, Passage
-from rag.retrieval import fuse
+from rag.retrieval.retriever import fuse
+from rag.types import Filters, Passage
 
 ARTICLES = [
     {"title": "Port strike ends", "url": "https://ex.com/port", "source": "Harbour News", "published_at": "2024-03-01",
@@ -76,7 +76,7 @@ def test_a_search_matches_the_rarest_terms_within_its_budget(make_assistant, tmp
     index = assistant.index
     assert {p.url for p in index.keyword_search("tickets port", 5)} == {
         "https://ex.com/rail", "https://ex.com/port", "https://ex.com/profile"}
-    monkeypatch.setattr("rag.keywords.POSTINGS_BUDGET", 2)  # "tickets" is in 1 chunk, "port" in 2
+    monkeypatch.setattr("rag.stores.keywords.POSTINGS_BUDGET", 2)  # "tickets" is in 1 chunk, "port" in 2
     assert [p.url for p in index.keyword_search("tickets port", 5)] == ["https://ex.com/rail"]
     assert {p.url for p in index.keyword_search("port", 5)} == {"https://ex.com/port", "https://ex.com/profile"}
 

@@ -15,10 +15,10 @@ from test_answerers import AWARD, TRAM
 
 from cli.terminal import Chat
 from rag import Answer, NewsAssistant, Retrieved
-from rag.citations import EXCERPT_GAP, split_answer
+from rag.answering.citations import EXCERPT_GAP, split_answer
 from rag.config import Settings
 from rag.errors import ConfigError, ModelError
-from rag.llm import LocalChatModel, chat_model
+from rag.models.llm import LocalChatModel, chat_model
 
 pytestmark = pytest.mark.slow  # the real chat model: deselect with -m 'not slow' for a quick run
 
@@ -92,7 +92,7 @@ def test_instructions_inside_an_article_are_treated_as_data(local):
 
 
 def test_an_article_cannot_make_the_model_reveal_its_prompt_or_forge_citations(local):
-    from rag.generation import SYSTEM_PROMPT
+    from rag.answering.generation import SYSTEM_PROMPT
 
     answer = local.ask("When did the port of Lindholm reopen?")
     assert "Monday" in answer.short_answer

@@ -8,7 +8,7 @@ import pytest
 from conftest import free_port
 
 from eval.bench_load import SEED_GOLD, api_asker, app_asker, questions_from, run_load
-from rag.articles import Answer
+from rag.types import Answer
 
 QUESTIONS = questions_from(SEED_GOLD, 20)
 MEMORY_GROWTH_MB = 512  # a leak or a model loaded per request would pass this within a few requests

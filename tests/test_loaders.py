@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from rag.articles import Article, LoadProblem
 from rag.errors import InputError
-from rag.loaders import decode, load
+from rag.sources.loaders import decode, load
+from rag.types import Article, LoadProblem
 
 BODY = "Clashes erupted near the camp on Tuesday. Officials said the fighting stopped by night."
 
@@ -226,7 +226,7 @@ def test_newsapi_style_records_give_outlet_and_date(tmp_path):
 
 
 def test_origin_label_never_shows_an_absolute_path(tmp_path, monkeypatch):
-    from rag.loaders import origin_label
+    from rag.sources.loaders import origin_label
 
     monkeypatch.chdir(tmp_path)
     assert origin_label("news/a.jsonl:3") == "news/a.jsonl:3"  # ingested as a relative path: shown as given

@@ -7,8 +7,8 @@ import pytest
 from conftest import SEEDS
 
 from rag.config import Settings
-from rag.embeddings import NewsEmbeddings
 from rag.errors import StoreError
+from rag.models.embeddings import NewsEmbeddings
 
 
 @pytest.fixture(scope="module")

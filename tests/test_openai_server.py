@@ -1,5 +1,5 @@
 """``mode = "openai"`` against a real OpenAI-compatible server: llama.cpp's HTTP server (``xllamacpp.Server``, through
-``rag.model_server``) with the packaged model and 4 parallel slots on 127.0.0.1, reached through newsrag's own paths
+``rag.models.server``) with the packaged model and 4 parallel slots on 127.0.0.1, reached through newsrag's own paths
 (``newsrag ask --mode openai``, the API, the UI). And every way a server can fail, each one line naming its URL:
 down, silent past the timeout, 401, 404, 500, malformed JSON."""
 
@@ -18,7 +18,7 @@ from cli.main import main
 from rag import Answer, NewsAssistant, Retrieved
 from rag.config import Settings
 from rag.errors import ModelError
-from rag.model_server import start_model_server
+from rag.models.server import start_model_server
 
 pytestmark = pytest.mark.slow  # the real chat model
 

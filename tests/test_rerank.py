@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from rag.articles import Passage
-from rag.onnx_models import packaged_model_dir
-from rag.rerank import load_cross_encoder, rerank
+from rag.models.cross_encoder import load_cross_encoder
+from rag.models.onnx import packaged_model_dir
+from rag.retrieval.rerank import rerank
+from rag.types import Passage
 
 
 def passage(text: str, title: str, n: int) -> Passage:

@@ -17,9 +17,9 @@ import pytest
 
 from eval.hashed_embeddings import HashedEmbeddings
 from rag import NewsAssistant
-from rag.articles import Filters
-from rag.keywords import KeywordRow
-from rag.retrieval import FUSION_DEPTH
+from rag.retrieval.retriever import FUSION_DEPTH
+from rag.stores.keywords import KeywordRow
+from rag.types import Filters
 
 pytestmark = pytest.mark.slow  # an index of 33,500 articles: deselect with -m 'not slow' for a quick run
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from rag.articles import Passage
-from rag.rerank import load_cross_encoder
-from rag.selection import SENTENCE_TOKENS, SentenceSelector, arrange, event_day
+from rag.answering.selection import SENTENCE_TOKENS, SentenceSelector, arrange, event_day
+from rag.models.cross_encoder import load_cross_encoder
+from rag.types import Passage
 
 FLOOD = ("Record rain fell on the melting snowpack over the weekend. The Yellowstone River rose above its 1918 record "
          "on Monday. Floodwater washed out roads and bridges near the town of Gardiner. More than 10,000 visitors were "

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.short_answer import short_answer
+from rag.answering.short_answer import short_answer
 
 
 @pytest.mark.parametrize("question, sentence, expected", [

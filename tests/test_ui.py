@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import SEEDS, free_port
 
-from rag.articles import Answer, Citation, Passage
+from rag.types import Answer, Citation, Passage
 from ui.app import parse_auth, safe_name, stats_html
 from ui.sources import sources_html
 

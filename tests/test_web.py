@@ -12,9 +12,9 @@ import pytest
 from news_site import NewsSite, Route, article_page, rss
 
 from rag.errors import InputError
-from rag.feed_formats import FeedError, parse_feed
-from rag.fetch import Fetcher, FetchPolicy, is_public
-from rag.web import canonical_url
+from rag.sources.feed_formats import FeedError, parse_feed
+from rag.sources.fetch import Fetcher, FetchPolicy, is_public
+from rag.sources.web import canonical_url
 
 TOPICS = [
     ("crane", "New crane arrives at Port Velmar", "The gantry crane, the port's largest, was shipped from Rotterdam "
@@ -255,7 +255,7 @@ def test_a_question_about_the_latest_prefers_this_weeks_article_with_no_date_giv
 
 
 def _around(day: date):
-    from rag.articles import Filters
+    from rag.types import Filters
 
     return Filters(around=day)
 
@@ -287,7 +287,7 @@ def test_the_command_line_follows_lists_refreshes_and_removes_feeds(site, capsys
 
 
 def test_a_feed_file_and_a_json_feed_file_are_read_from_disk_too(tmp_path):
-    from rag.loaders import load
+    from rag.sources.loaders import load
 
     (tmp_path / "f.json").write_text('{"version": "https://jsonfeed.org/version/1", "title": "J", "items": '
                                      '[{"id": "1", "url": "https://n.example/j", "title": "Jetty", "content_html": '

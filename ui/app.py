@@ -37,11 +37,11 @@ warnings.filterwarnings("ignore", message="The 'alias' attribute with value 'upl
 import gradio as gr  # noqa: E402
 
 from rag import Answer, NewsAssistant, Retrieved  # noqa: E402
-from rag.articles import Filters, KeyPoint  # noqa: E402
+from rag.answering.citations import MARKERS, point_line  # noqa: E402
 from rag.assistant import KeyPoints  # noqa: E402
-from rag.citations import MARKERS, point_line  # noqa: E402
 from rag.errors import InputError, NewsragError  # noqa: E402
-from rag.loaders import SUPPORTED_SUFFIXES  # noqa: E402
+from rag.sources.loaders import SUPPORTED_SUFFIXES  # noqa: E402
+from rag.types import Filters, KeyPoint  # noqa: E402
 from ui import chats  # noqa: E402
 from ui.feeds import Refresher, add_url, feed_choices, feeds_html, follow, refresh_now, unfollow  # noqa: E402
 from ui.sources import sources_html  # noqa: E402

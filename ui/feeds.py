@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from rag import NewsAssistant
 from rag.errors import NewsragError, one_line
-from rag.feeds import RefreshReport
+from rag.sources.feeds import RefreshReport
 
 
 def add_url(assistant: NewsAssistant, url: str) -> str:

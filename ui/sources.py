@@ -10,10 +10,10 @@ import html
 import re
 from collections.abc import Sequence
 
-from rag.articles import Answer, Citation, Passage
-from rag.citations import MARKERS
-from rag.loaders import origin_label
-from rag.sentences import sentences
+from rag.answering.citations import MARKERS
+from rag.answering.sentences import sentences
+from rag.sources.loaders import origin_label
+from rag.types import Answer, Citation, Passage
 
 _WORD = re.compile(r"\w+")
 

@@ -1,0 +1,479 @@
+"""The index: a Chroma collection of chunks, written and read by article; on disk, or on a Chroma server.
+
+Each chunk is stored under ``<article id>:<ordinal>`` with its article's content hash; chunk 0 also records the
+chunk count, so re-ingesting can tell unchanged, changed and new articles apart without re-embedding anything.
+
+Crash safety: chunk 0 is written last and deleted first, so an ingest killed half-way leaves the article looking
+unfinished and the next run redoes it. Writers hold ``write.lock`` in the index folder (one writer at a time;
+the operating system releases it when a writer dies, even by SIGKILL). A writer that finds the lock's note of an
+unfinished write left by a dead one first runs ``repair``, which removes chunks no complete article owns.
+
+The keyword index (``rag/stores/keywords.py``) gets every write too, batch by batch right after Chroma's, and ``repair``
+brings it back in line with Chroma. Reads of many records go a page of ``PAGE`` at a time: one Chroma ``get``
+binds an SQL variable per record, and SQLite refuses more than 32,766.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.errors import InputError, StoreError
+from rag.models.embeddings import NewsEmbeddings
+from rag.stores.index import IndexStats
+from rag.stores.keywords import FILE as KEYWORDS_FILE
+from rag.stores.keywords import KeywordIndex, KeywordRow, rows_from_chroma
+from rag.types import Chunk, Filters, Passage, day_number
+
+COLLECTION = "news"
+_RELOADING = threading.Lock()
+_WRITERS: dict[str, threading.RLock] = {}  # index folder -> its writers in this process, one at a time
+_FRESH_AT: dict[str, str] = {}  # index folder -> the revision this process's Chroma store reflects
+REPEAT_CACHE = 8192  # vectors of recently embedded chunk texts kept for reuse (~12 MB at 384 dimensions)
+LOCK_FILE = "write.lock"
+PAGE = 5000  # records one Chroma read asks for at most: it binds an SQL variable each, and SQLite allows 32,766
+
+
+@dataclass(frozen=True)
+class ChromaServer:
+    """A Chroma server to use instead of the on-disk store, as started by ``chroma run --path DIR --port N``."""
+
+    host: str
+    port: int = 8000
+    ssl: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict)  # e.g. {"Authorization": "Bearer …"}
+    collection: str = COLLECTION
+
+    def __str__(self) -> str:
+        return f"{'https' if self.ssl else 'http'}://{self.host}:{self.port} (collection {self.collection!r})"
+
+
+class NewsIndex:
+    """The ``Index`` (rag/stores/index.py) over a Chroma store of news chunks, queried through LangChain's Chroma vector
+    store. On disk in ``index_dir``, or on ``server`` (then ``index_dir`` only caches the keyword index derived
+    from it)."""
+
+    def __init__(self, index_dir: str | Path, embeddings: NewsEmbeddings, server: ChromaServer | None = None) -> None:
+
+        logging.getLogger("chromadb.telemetry.product.posthog").setLevel(logging.CRITICAL)
+        self.path = Path(index_dir)
+        self.location = str(server) if server else str(self.path)
+        self.embeddings = embeddings
+        self._server = server
+        self._name = server.collection if server else COLLECTION
+        self._connect()
+        built_with = (self._collection.metadata or {}).get("embedding_model")
+        if built_with != embeddings.model_name:
+            raise StoreError(f"the index at {self.location} was built with the embedding model {built_with!r}, not "
+                             f"{embeddings.model_name!r}: use that model, or another index to build a new one")
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        # the revision this process's store reflects: another NewsIndex here may have opened it long ago
+        self._synced = self._revision() if server else _FRESH_AT.setdefault(str(self.path.resolve()), self._revision())
+        self.sync()
+        name = KEYWORDS_FILE if not server else f"keywords-{server.host}-{server.port}-{self._name}.sqlite3"
+        shutil.rmtree(self.path / name.removesuffix(".sqlite3"), ignore_errors=True)  # bm25s's folder, before FTS5
+        try:
+            self.keywords = KeywordIndex(self.path / name, self._keyword_pages, self._revision if server else None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the keyword index {self.path / name}: {exc} (it is derived from the "
+                             "index: delete it and it is rebuilt)") from None
+
+    def _connect(self) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_chroma import Chroma
+
+        server = self._server
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            settings = ChromaSettings(anonymized_telemetry=False)
+            if server:
+                client = chromadb.HttpClient(host=server.host, port=server.port, ssl=server.ssl,
+                                             headers=dict(server.headers), settings=settings)
+            else:
+                client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+            metadata = {"hnsw:space": "cosine", "embedding_model": self.embeddings.model_name}
+            # embedding_function=None: Chroma's default one downloads a model; we always pass our own vectors.
+            collection = client.get_or_create_collection(self._name, embedding_function=None, metadata=metadata)
+            self._max_batch = client.get_max_batch_size()
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
+            what = "reach the Chroma server at" if server else "open the index at"
+            raise StoreError(f"cannot {what} {self.location}: {exc}") from None
+        self._client, self._collection = client, collection
+        self._store = Chroma(client=client, collection_name=self._name, embedding_function=self.embeddings,
+                             collection_metadata=metadata)
+
+    def sync(self) -> None:
+        """Catch up with writes made by another process. Chroma's embedded store keeps its vector index in memory
+        per process and does not see vectors another process adds: searches would miss them (or fail), and a
+        write from here would save the stale index over them. When the revision token shows a write that this
+        process's store does not hold, the store is reloaded from disk (once per process and write)."""
+        revision = self._revision()
+        if revision == self._synced or self._server:
+            self._synced = revision
+            return
+        key = str(self.path.resolve())
+        with _RELOADING:
+            if _FRESH_AT.get(key) != revision:
+                _reload_chroma(self._client)
+                _FRESH_AT[key] = revision
+            self._connect()
+            self._synced = revision
+
+    def _revision(self) -> str:
+        """A token that every write changes (``_touch``): tells other processes' vector indexes, and a local copy
+        of a server's keyword index, that they are stale."""
+        return str((self._client.get_collection(self._name).metadata or {}).get("revision", ""))
+
+    def _touch(self) -> str:
+        metadata = {k: v for k, v in (self._client.get_collection(self._name).metadata or {}).items()
+                    if not k.startswith("hnsw:")}  # the distance is fixed at creation; Chroma refuses to restate it
+        revision = uuid.uuid4().hex
+        self._collection.modify(metadata={**metadata, "revision": revision})
+        self._synced = revision  # this process's store holds its own writes
+        if not self._server:
+            _FRESH_AT[str(self.path.resolve())] = revision
+        return revision
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Change the revision before and after a write: anything derived from a half-done write is stale
+        either way. The keyword index got the same changes, so if it was current before, it is after."""
+        before = self._revision()
+        self._touch()
+        yield
+        self.keywords.advance(before, self._touch())
+
+    @contextmanager
+    def writing(self) -> Iterator[int]:
+        """Hold the index's write lock for a whole ingest or removal; yields how many stray chunks ``repair``
+        removed first (a previous writer was killed mid-write), usually 0. Writers in other threads of this process
+        (an upload and a background feed refresh in the app) wait their turn; another process's writer, or a nested
+        write in the same thread, raises ``StoreError`` naming the writer at work. With a Chroma server the lock
+        only covers processes on this machine."""
+        with _writers_of(self.path):
+            yield from self._locked()
+
+    def _locked(self) -> Iterator[int]:
+        lock_path = self.path / LOCK_FILE
+        try:
+            handle = open(lock_path, "a+", encoding="utf-8")
+        except OSError as exc:
+            raise StoreError(f"cannot lock the index at {self.location}: {exc.strerror or exc}") from None
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().split()
+                who = f"process {holder[1]}" if len(holder) > 1 else "another process"
+                raise StoreError(f"the index at {self.location} is being written by {who} (another newsrag ingest, "
+                                 "remove or upload); wait for it to finish and try again") from None
+            try:
+                self.sync()  # never save a stale vector index over another process's writes
+                handle.seek(0)
+                interrupted = handle.read().startswith("writing")
+                repaired = self.repair() if interrupted else 0
+                if not self._server:
+                    self.keywords.ensure_current()  # an index from before the keyword file: build it now, once
+                _note(handle, f"writing {os.getpid()}\n")
+                yield repaired
+                _note(handle, "")
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def repair(self) -> int:
+        """Delete chunks that no complete article owns: those of an article with no chunk 0, beyond its chunk
+        count, or carrying another version's content hash (the whole article goes then, and a re-ingest re-adds
+        it). What a write killed half-way can leave behind; returns how many chunks went. Then the keyword index
+        is brought in line with what is left: rows the store lacks go, chunks it lacks (or holds another version
+        of) are added."""
+        rows = [(i, m) for page in self._pages(["metadatas"]) for i, m in zip(page["ids"], page["metadatas"] or [])]
+        heads = {m["article_id"]: m for _, m in rows if m.get("ordinal") == 0}
+        version = {a: m["content_hash"] for a, m in heads.items()}
+        mixed = {m["article_id"] for _, m in rows if m["article_id"] in version
+                 and m.get("content_hash", version[m["article_id"]]) != version[m["article_id"]]}
+        stray = [i for i, m in rows if m["article_id"] not in heads or m["article_id"] in mixed
+                 or int(m.get("ordinal", 0)) >= int(heads[m["article_id"]].get("chunk_count", 0))]
+        heads_first = sorted(stray, key=lambda i: not i.endswith(":0"))
+        if heads_first:
+            with self._changing():
+                self._delete(heads_first)
+        gone = set(heads_first)
+        stored = {i: str(m.get("content_hash", "")) for i, m in rows if i not in gone}
+        held = self.keywords.hashes()
+        self.keywords.delete([i for i, h in held.items() if stored.get(i) != h])
+        for page in self._pages(["documents", "metadatas"], ids=[i for i, h in stored.items() if held.get(i) != h]):
+            self.keywords.add(rows_from_chroma(page["ids"], page["documents"] or [], page["metadatas"] or []))
+        return len(heads_first)
+
+    def stored_articles(self, article_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """article id -> (content hash, chunk count) for those ids that are fully stored."""
+        heads = [m for page in self._pages(["metadatas"], ids=[f"{a}:0" for a in article_ids])
+                 for m in page["metadatas"] or []]
+        return {m["article_id"]: (m["content_hash"], int(m["chunk_count"])) for m in heads}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit vector per text. Repeated texts (boilerplate, syndicated copies) are embedded once: within the
+        call, and across calls while they are among the last ``REPEAT_CACHE`` texts seen."""
+        new = [t for t in dict.fromkeys(texts) if t not in self._recent]
+        if new:
+            for text, vector in zip(new, np.asarray(self.embeddings.embed_documents(new), dtype=np.float32)):
+                self._recent[text] = vector
+        vectors = [self._recent[t] for t in texts]
+        for text in texts:
+            self._recent.move_to_end(text)
+        while len(self._recent) > REPEAT_CACHE:
+            self._recent.popitem(last=False)
+        return np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, 0), dtype=np.float32)
+
+    def write(self, chunks: Sequence[Chunk], vectors: np.ndarray, stale_ids: Sequence[str] = (),
+              files: Mapping[str, str] | None = None) -> None:
+        """Upsert ``chunks`` (all chunks of their articles, embedded as ``vectors``) and delete ``stale_ids``;
+        chunk 0 goes last. ``files``: article id -> the file it was read from, for ``articles_from_files``."""
+        counts: dict[str, int] = {}
+        for chunk in chunks:
+            counts[chunk.article.id] = max(counts.get(chunk.article.id, 0), chunk.ordinal + 1)
+        rows = list(zip(chunks, vectors))
+        bodies = [r for r in rows if r[0].ordinal > 0]
+        heads = [r for r in rows if r[0].ordinal == 0]
+        try:
+            with self._changing():
+                self._upsert(bodies, counts, files or {})
+                self._delete(list(stale_ids))
+                self._upsert(heads, counts, files or {})
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
+            raise StoreError(f"cannot write to the index at {self.location}: {exc}") from None
+
+    def remove(self, article_ids: Sequence[str]) -> int:
+        """Delete these articles, head chunks first (a half-done removal leaves them looking unfinished, so a
+        re-ingest would redo them); returns how many chunks went."""
+        if not article_ids:
+            return 0
+        try:
+            counts = {a: n for a, (_, n) in self.stored_articles(article_ids).items()}
+            with self._changing():
+                self._delete([f"{a}:0" for a in counts])
+                self._delete([f"{a}:{i}" for a, n in counts.items() for i in range(1, n)])
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
+            raise StoreError(f"cannot remove from the index at {self.location}: {exc}") from None
+        return sum(counts.values())
+
+    def find_articles(self, targets: Sequence[str]) -> list[str]:
+        """Ids of stored articles that ``targets`` name: an article id, a URL, the feed they came through, or a file
+        or folder they were read from. Raises ``InputError`` naming a target that matches nothing, before anything
+        is removed."""
+        heads = self._heads()
+        found: dict[str, None] = {}
+        for target in targets:
+            root = Path(target).expanduser().resolve()
+            matches = [m["article_id"] for m in heads  # "file" is the feed or page URL of an article from the web
+                       if target in (m["article_id"], m.get("url"), m.get("file")) or _under(m.get("file", ""), [root])]
+            if not matches:
+                raise InputError(f"nothing in the index at {self.location} matches {target!r} (an article id, "
+                                 "a URL, or the file or folder an article was read from)")
+            found.update(dict.fromkeys(matches))
+        return list(found)
+
+    def articles_from_files(self, paths: Sequence[str | Path], exclude: Collection[str] = (),
+                            keep_files: Collection[str] = ()) -> list[str]:
+        """Ids of stored articles read from a file at or under ``paths``, except the ``exclude`` ids and articles
+        of ``keep_files``. Articles indexed before files were recorded (no ``file``) are never matched."""
+        roots = [Path(p).expanduser().resolve() for p in paths]
+        return [m["article_id"] for m in self._heads()
+                if m.get("file") not in keep_files and m["article_id"] not in exclude
+                and _under(m.get("file", ""), roots)]
+
+    def _heads(self) -> list[dict[str, Any]]:
+        """The metadata of every article (its chunk 0)."""
+        return [m for page in self._pages(["metadatas"], where={"ordinal": 0}) for m in page["metadatas"] or []]
+
+    def _pages(self, include: list[Any], ids: Sequence[str] | None = None,
+               where: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Chroma's ``get`` a page of at most ``PAGE`` records at a time: of ``ids``, or of every chunk (that
+        matches ``where``). One ``get`` of more records than SQLite's variable limit fails."""
+        try:
+            if ids is not None:
+                for start in range(0, len(ids), PAGE):
+                    yield dict(self._collection.get(ids=list(ids[start:start + PAGE]), include=include))
+                return
+            offset = 0
+            while True:
+                got = self._collection.get(where=where, include=include, limit=PAGE, offset=offset)
+                page: dict[str, Any] = dict(got)
+                if page["ids"]:
+                    yield page
+                if len(page["ids"]) < PAGE:
+                    return
+                offset += PAGE
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
+            raise StoreError(f"cannot read the index at {self.location}: {exc}") from None
+
+    def _keyword_pages(self) -> Iterator[list[KeywordRow]]:
+        """Every chunk, a page at a time, as keyword rows (to build the keyword index)."""
+        for page in self._pages(["documents", "metadatas"]):
+            yield rows_from_chroma(page["ids"], page["documents"] or [], page["metadatas"] or [])
+
+    def _delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), self._max_batch):
+            batch = ids[start:start + self._max_batch]
+            self._collection.delete(ids=batch)
+            self.keywords.delete(batch)
+
+    def _upsert(self, rows: Sequence[tuple[Chunk, np.ndarray]], counts: dict[str, int],
+                files: Mapping[str, str]) -> None:
+        for start in range(0, len(rows), self._max_batch):
+            batch = rows[start:start + self._max_batch]
+            ids, texts = [c.id for c, _ in batch], [c.text for c, _ in batch]
+            metadatas = [_metadata(c, counts[c.article.id], files.get(c.article.id, "")) for c, _ in batch]
+            self._collection.upsert(ids=ids, embeddings=np.asarray([v for _, v in batch], dtype=np.float32),
+                                    documents=texts, metadatas=metadatas)  # type: ignore[arg-type]
+            self.keywords.add(rows_from_chroma(ids, texts, metadatas))
+
+    def search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        """The ``k`` chunks most similar to ``query`` (cosine similarity as ``score``), best first."""
+        self.sync()  # (an empty collection answers with no hits; counting it first reads every record)
+        where = chroma_where(filters)
+        try:
+            hits = self._store.similarity_search_with_score(query, k=k, filter=where)
+        except Exception:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
+            self.sync()  # another process may be writing right now: its first revision change is enough to retry
+            try:
+                hits = self._store.similarity_search_with_score(query, k=k, filter=where)
+            except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
+                raise StoreError(f"cannot search the index at {self.location}: {exc}") from None
+        return [_passage(doc.id or "", doc.page_content, doc.metadata, 1.0 - distance) for doc, distance in hits]
+
+    def keyword_search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        """The ``k`` best BM25 matches for ``query``, best first, scored (like ``search``) by cosine similarity."""
+        self.sync()
+        ids = self.keywords.search(query, k, filters)
+        if not ids:
+            return []
+        try:
+            got: Any = self._collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
+            raise StoreError(f"cannot read the index at {self.location}: {exc}") from None
+        query_vector = np.asarray(self.embeddings.embed_query(query))
+        vectors = np.asarray(got["embeddings"])
+        scores = vectors @ query_vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query_vector) + 1e-12)
+        found = {i: _passage(i, text, meta, float(score))
+                 for i, text, meta, score in zip(got["ids"], got["documents"], got["metadatas"], scores)}
+        return [found[i] for i in ids if i in found]
+
+    def count(self) -> int:
+        """How many chunks the index holds (always current, but Chroma counts every record: 70 ms at 1M chunks)."""
+        return self._collection.count()
+
+    def is_empty(self) -> bool:
+        """Whether the index holds no chunk. On disk, asked of the keyword index, which every writer keeps in step
+        and which answers at once at any size (unlike ``count``). With a server, Chroma counts: the local keyword
+        copy may be stale, and rebuilding it just to answer this would cost far more."""
+        if self._server:
+            return self.count() == 0
+        self.keywords.ensure_current()
+        return self.keywords.is_empty()
+
+    def stats(self) -> IndexStats:
+        self.sync()
+        heads = self._heads()
+        days = sorted(date.fromisoformat(m["published_at"]) for m in heads if m.get("published_at"))
+        return IndexStats(
+            articles=len(heads),
+            chunks=self._collection.count(),
+            sources=tuple(sorted({m["source"] for m in heads if m.get("source")})),
+            oldest=days[0] if days else None,
+            newest=days[-1] if days else None,
+            embedding_model=self.embeddings.model_name,
+            path=self.location,
+        )
+
+
+_CHROMA_FIELDS = {"source": "source", "day": "published_day"}
+_CHROMA_OPS = {"in": "$in", ">=": "$gte", "<=": "$lte", ">": "$gt"}
+
+
+def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
+    """``filters``' conditions in Chroma's ``where`` syntax (None: no filter)."""
+    clauses = [{_CHROMA_FIELDS[r.field]: {_CHROMA_OPS[r.op]: list(r.value) if isinstance(r.value, tuple) else r.value}}
+               for r in (filters.conditions() if filters else ())]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _metadata(chunk: Chunk, chunk_count: int, file: str) -> dict[str, Any]:
+    article = chunk.article
+    meta: dict[str, Any] = {
+        "article_id": article.id, "ordinal": chunk.ordinal, "start": chunk.start, "end": chunk.end,
+        "title": article.title, "source": article.source, "url": article.url, "origin": article.origin,
+        "authors": "; ".join(article.authors), "file": file,
+        "published_at": article.published_at.isoformat() if article.published_at else "",
+    }
+    meta["published_day"] = day_number(article.published_at)  # numeric, for date-range filters
+    meta["content_hash"] = article.content_hash  # on every chunk: ``repair`` finds chunks of two versions mixed
+    if chunk.ordinal == 0:
+        meta["chunk_count"] = chunk_count
+    return meta
+
+
+def _writers_of(path: Path) -> threading.RLock:
+    """The lock this process's writers of the index at ``path`` take in turn (re-entrant: a nested write in the same
+    thread goes on to the file lock, which refuses it with the usual message)."""
+    with _RELOADING:
+        return _WRITERS.setdefault(str(path.resolve()), threading.RLock())
+
+
+def _reload_chroma(client: Any) -> None:
+    """Replace this process's Chroma system for ``client``'s folder by a freshly loaded one; clients made after
+    this get it. Chroma (1.x) has no public call for this: it keeps one system per folder in
+    ``SharedSystemClient``, so the registered one is swapped (the old one stays alive for calls still using it)."""
+    from chromadb.api import ServerAPI
+    from chromadb.api.shared_system_client import SharedSystemClient
+    from chromadb.config import System
+    from chromadb.telemetry.product import ProductTelemetryClient
+
+    old = SharedSystemClient._identifier_to_system[client._identifier]
+    system = System(old.settings)
+    system.instance(ProductTelemetryClient)  # type: ignore[type-abstract]  # Chroma's own start-up does the same
+    system.instance(ServerAPI)  # type: ignore[type-abstract]
+    system.start()
+    SharedSystemClient._identifier_to_system[client._identifier] = system
+
+
+def _note(handle: Any, text: str) -> None:
+    """Replace the lock file's note, durably: after a crash the next writer must see that a write was under way."""
+    handle.seek(0)
+    handle.truncate()
+    handle.write(text)
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def _under(file: str, roots: Sequence[Path]) -> bool:
+    return bool(file) and any(Path(file) == root or Path(file).is_relative_to(root) for root in roots)
+
+
+def _passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+    return Passage(
+        chunk_id=chunk_id, article_id=meta["article_id"], text=text, title=meta.get("title", ""),
+        source=meta.get("source", ""), url=meta.get("url", ""),
+        published_at=date.fromisoformat(meta["published_at"]) if meta.get("published_at") else None,
+        authors=tuple(a for a in meta.get("authors", "").split("; ") if a),
+        start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), score=float(score),
+        origin=meta.get("origin", ""),
+    )

@@ -1,0 +1,243 @@
+"""The data that moves between stages: articles in, answers out. Frozen dataclasses, no behaviour beyond ids."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from rag.errors import one_line
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. ``origin`` names the file (and line) it came from, for messages."""
+
+    title: str
+    text: str
+    url: str = ""
+    source: str = ""
+    published_at: date | None = None
+    authors: tuple[str, ...] = ()
+    origin: str = ""
+    summary: str = ""  # a feed's summary of it, indexed in its place should its body turn out to be site boilerplate
+
+    @property
+    def id(self) -> str:
+        """Stable id: from the URL when there is one (so an edited article keeps its id), else from the content."""
+        if self.url.strip():
+            return _digest("url:" + self.url.strip())
+        return _digest("content:" + self.title + "\n" + self.text)
+
+    @property
+    def content_hash(self) -> str:
+        """Changes whenever anything we index changes; re-ingest compares it to skip unchanged articles."""
+        parts = [self.title, self.text, self.url, self.source, str(self.published_at or ""), "|".join(self.authors)]
+        return _digest("\x1f".join(parts))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of an article's text: ``article.text[start:end] == text``."""
+
+    article: Article
+    ordinal: int
+    text: str
+    start: int
+    end: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.article.id}:{self.ordinal}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk as retrieved from the index, with its article's metadata and a relevance score (higher is better)."""
+
+    chunk_id: str
+    article_id: str
+    text: str
+    title: str
+    source: str
+    url: str
+    published_at: date | None
+    authors: tuple[str, ...]
+    start: int
+    end: int
+    score: float  # cosine similarity to the question (dense search), whatever ranked the passage
+    origin: str = ""  # the file the article was read from
+    rerank_score: float | None = None  # the cross-encoder's relevance, when reranking is on (rag/retrieval/rerank.py)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Source ``[number]`` of an answer: the passage it points at and the answer sentences that cite it."""
+
+    number: int
+    passage: Passage
+    cited_by: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.passage.title
+
+    @property
+    def source(self) -> str:
+        return self.passage.source
+
+    @property
+    def url(self) -> str:
+        return self.passage.url
+
+    @property
+    def published_at(self) -> date | None:
+        return self.passage.published_at
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """A sentence an open answer quotes from source ``[number]`` (with the sentence before it when it needs it):
+    ``passage`` is that sentence as a slice of its article, with the article's title, outlet, date and URL."""
+
+    number: int
+    passage: Passage
+
+    @property
+    def text(self) -> str:
+        return self.passage.text
+
+    @property
+    def published_at(self) -> date | None:
+        return self.passage.published_at
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says: text with [n] markers, the sources those markers point at, and all it retrieved.
+
+    An open answer's ``text`` is its ``lead`` (the model's 1–3 checked sentences, "" when there is none) followed by
+    its ``points``, one line each; a quiz answer's is its phrase and the quoted sentence that states it."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    mode: str
+    refused: bool = False
+    short_answer: str = ""  # the phrase that answers a quiz question (a name, place, date, number); "" otherwise
+    form: str = ""  # "quiz" (one fact: a phrase and its evidence) or "open" (key points and a lead); rag.answering.answerers
+    points: tuple[KeyPoint, ...] = ()  # an open answer's key points, in the order shown
+    lead: str = ""  # an open answer's checked lead sentences
+    not_given: str = ""  # what the articles do not give of what was asked ("The articles do not give …"), if anything
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """An input that was skipped, and why. ``str()`` gives the one line shown to the user."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return one_line(f"{where}: {self.reason}")
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """A page set aside as its site's boilerplate (``rag.indexing.boilerplate``): ``where`` it was read from, its title, and
+    how many pages of ``site`` carry the same text. ``kept_summary``: its feed's summary is indexed in its place."""
+
+    where: str
+    title: str
+    site: str
+    pages: int
+    kept_summary: bool = False
+
+    def __str__(self) -> str:
+        kept = "its title and the feed's summary kept" if self.kept_summary else "its text kept out of search"
+        return one_line(f"{self.where}: site boilerplate, not an article (the same text as {self.pages - 1} other "
+                        f"page(s) of {self.site} under different titles; {kept}): {self.title[:80]}")
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest did, for the CLI summary and for callers."""
+
+    articles_added: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    seconds: float = 0.0  # the whole run
+    model_seconds: float = 0.0  # of which loading the embedding model (on the first new chunk)
+    articles_removed: int = 0  # by --prune
+    chunks_repaired: int = 0  # stray chunks an interrupted earlier write left, removed first
+    problems: tuple[LoadProblem, ...] = field(default_factory=tuple)
+    boilerplate: tuple[Boilerplate, ...] = ()  # pages found to be site boilerplate in this run
+
+    @property
+    def articles_seen(self) -> int:
+        return self.articles_added + self.articles_updated + self.articles_unchanged
+
+    @property
+    def chunks_per_second(self) -> float:
+        """Indexing speed: new chunks over the run's time without loading the model (a one-off per process)."""
+        working = self.seconds - self.model_seconds
+        return self.chunks_added / working if working > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow retrieval to some sources and/or a date range (inclusive; undated articles fail a date range).
+
+    ``as_of`` asks the question as it stood on that day: articles published later are ignored, undated ones kept.
+    ``around`` filters nothing: it ranks articles published near that day higher (news questions are usually
+    about one week's events). It defaults to ``as_of``.
+    """
+
+    sources: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    as_of: date | None = None
+    around: date | None = None
+
+    @property
+    def preferred_day(self) -> date | None:
+        return self.around or self.as_of
+
+    def conditions(self) -> tuple[Condition, ...]:
+        """The rules a chunk must pass, in no store's syntax: each index translates them (``rag.stores.chroma`` into
+        Chroma's ``where``, ``rag.stores.keywords`` into SQL), so both sides of a hybrid search filter alike."""
+        rules: list[Condition] = []
+        if self.sources:
+            rules.append(Condition("source", "in", tuple(self.sources)))
+        if self.date_from:
+            rules.append(Condition("day", ">=", day_number(self.date_from)))
+        if self.date_to:
+            rules += [Condition("day", ">", 0), Condition("day", "<=", day_number(self.date_to))]  # undated fail
+        if self.as_of:
+            rules.append(Condition("day", "<=", day_number(self.as_of)))
+        return tuple(rules)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One filter rule: ``field op value``. ``field`` is ``source`` (the outlet) or ``day`` (``day_number`` of the
+    publication date, 0 when undated); ``op`` is ``in`` (a tuple of values), ``>=``, ``<=`` or ``>``."""
+
+    field: Literal["source", "day"]
+    op: Literal["in", ">=", "<=", ">"]
+    value: int | tuple[str, ...]
+
+
+def day_number(day: date | None) -> int:
+    """A date as the integer YYYYMMDD (0 for none), so Chroma can compare dates with $gte / $lte."""
+    return int(day.strftime("%Y%m%d")) if day else 0
