@@ -23,7 +23,7 @@ from eval.report import write_report
 from eval.scoring import answer_rank, gold_rank
 from rag.assistant import KeyPoints, NewsAssistant
 from rag.config import Settings
-from rag.models.embeddings import resolve_precision
+from rag.models.catalog import resolve_precision
 from rag.types import Answer, Filters, Passage
 
 RETRIEVAL_DEPTH = 10

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from rag.config import Settings
 from rag.errors import InputError, StoreError
-from rag.types import Answer, Article, Filters, IngestReport, KeyPoint, LoadProblem, Passage
+from rag.types import (Answer, Article, FeedResult, Filters, IndexStats, IngestReport, KeyPoint, KeyPoints, LoadProblem,
+                       Message, Passage, RefreshReport, Retrieved, StreamEvent)
 
 if TYPE_CHECKING:  # heavy modules load lazily, on first use
     from langchain_core.language_models import BaseChatModel
@@ -32,32 +33,13 @@ if TYPE_CHECKING:  # heavy modules load lazily, on first use
     from rag.models.cross_encoder import CrossEncoder
     from rag.models.embeddings import NewsEmbeddings
     from rag.retrieval.retriever import NewsRetriever
-    from rag.sources.feeds import FeedList, FeedResult, RefreshReport
+    from rag.sources.feeds import FeedList
     from rag.sources.web import WebReader
-    from rag.stores.index import Index, IndexStats
+    from rag.stores.index import Index
 
 MAX_QUESTION_CHARS = 2000  # a question, not a document: longer input only slows every stage and crowds the context
-Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}, the format chat UIs use
 
 
-@dataclass(frozen=True)
-class Retrieved:
-    """First event of ``NewsAssistant.stream``: the sources the answer will be written from, numbered [1], [2] … in
-    order, one passage per article."""
-
-    passages: tuple[Passage, ...]
-
-
-@dataclass(frozen=True)
-class KeyPoints:
-    """An open answer's key points, yielded as soon as they are chosen (before the model's lead); ``not_given`` says
-    which detail the question asks for the articles do not give ("The articles do not give …"), if any."""
-
-    points: tuple[KeyPoint, ...]
-    not_given: str = ""
-
-
-StreamEvent = Retrieved | KeyPoints | str | Answer
 
 
 class NewsAssistant:

@@ -241,3 +241,94 @@ class Condition:
 def day_number(day: date | None) -> int:
     """A date as the integer YYYYMMDD (0 for none), so Chroma can compare dates with $gte / $lte."""
     return int(day.strftime("%Y%m%d")) if day else 0
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What is in an index, for ``newsrag stats`` and the UI."""
+
+    articles: int
+    chunks: int
+    sources: tuple[str, ...]
+    oldest: date | None
+    newest: date | None
+    embedding_model: str
+    path: str
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    """One feed's refresh: ``error`` is its one line when it failed (nothing of it was stored then)."""
+
+    url: str
+    name: str = ""
+    not_modified: bool = False  # the server answered 304: no item was looked at
+    items: int = 0  # items in the feed
+    fetched: int = 0  # new or changed items whose pages were fetched
+    from_summary: int = 0  # of which the feed's summary stood in for a page that failed
+    report: IngestReport | None = None
+    problems: tuple[str, ...] = ()  # items that gave no article
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    def line(self) -> str:
+        """The refresh's one line for this feed."""
+        label = self.name or self.url
+        if self.error:
+            return one_line(f"✗ {label}: {self.error}")
+        if self.not_modified:
+            return one_line(f"✓ {label}: not modified since the last refresh")
+        report = self.report or IngestReport()
+        text = (f"✓ {label}: {self.items} items, {self.fetched} new or changed: {report.articles_added} added, "
+                f"{report.articles_updated} updated, {report.articles_unchanged} unchanged")
+        if self.from_summary:
+            text += f" ({self.from_summary} from the feed's summary: the page could not be read)"
+        if report.boilerplate:
+            text += f"; {len(report.boilerplate)} page(s) set aside as site boilerplate"
+        if self.problems:
+            text += f"; {len(self.problems)} item(s) skipped"
+        return one_line(text)
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    feeds: tuple[FeedResult, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> tuple[FeedResult, ...]:
+        return tuple(f for f in self.feeds if not f.ok)
+
+    @property
+    def articles_added(self) -> int:
+        return sum(f.report.articles_added for f in self.feeds if f.report)
+
+    @property
+    def articles_updated(self) -> int:
+        return sum(f.report.articles_updated for f in self.feeds if f.report)
+
+
+Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}, the format chat UIs use
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """First event of ``NewsAssistant.stream``: the sources the answer will be written from, numbered [1], [2] … in
+    order, one passage per article."""
+
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class KeyPoints:
+    """An open answer's key points, yielded as soon as they are chosen (before the model's lead); ``not_given`` says
+    which detail the question asks for the articles do not give ("The articles do not give …"), if any."""
+
+    points: tuple[KeyPoint, ...]
+    not_given: str = ""
+
+
+StreamEvent = Retrieved | KeyPoints | str | Answer

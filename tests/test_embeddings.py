@@ -7,7 +7,8 @@ import pytest
 
 from rag.config import Settings
 from rag.errors import ModelError
-from rag.models.embeddings import NewsEmbeddings, resolve_precision
+from rag.models.catalog import resolve_precision
+from rag.models.embeddings import NewsEmbeddings
 from rag.models.hardware import native_bfloat16
 
 TEXTS = ["Clashes erupted in Aleppo on Tuesday.", "Bus fares will fall by ten percent from next spring.",

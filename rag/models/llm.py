@@ -29,7 +29,7 @@ from pydantic import SecretStr
 
 from rag.config import Settings
 from rag.errors import ConfigError, ModelError
-from rag.models.hardware import llama_foreign_features, llama_speed_note, physical_cores
+from rag.models.hardware import llama_foreign_features, physical_cores
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
@@ -194,13 +194,6 @@ def _server(model_path: str, context_tokens: int, threads: int) -> _Server:
 @lru_cache(maxsize=2)
 def _loaded(model_path: str, context_tokens: int, threads: int) -> _Server:
     return _Server(model_path, context_tokens, threads)
-
-
-def speed_note() -> str | None:
-    """A line for the user when the installed llama.cpp leaves this CPU's faster instructions unused."""
-    import xllamacpp
-
-    return llama_speed_note(xllamacpp.get_system_info())
 
 
 def chat_model(settings: Settings) -> BaseChatModel:

@@ -26,7 +26,7 @@ from rag.errors import InputError, NewsragError, StoreError, one_line
 from rag.sources.fetch import FetchError, is_url, problem_with
 from rag.sources.web import WebReader, canonical_url, fetchable_url
 from rag.stores.local_db import LocalDB
-from rag.types import Article, IngestReport, LoadProblem
+from rag.types import Article, FeedResult, IngestReport, LoadProblem, RefreshReport
 
 FILE = "feeds.sqlite3"
 _SCHEMA = """
@@ -59,61 +59,6 @@ class Subscription:
     def fetched(self) -> str:
         """When it was last fetched, as people read it: "2026-12-04 09:30 UTC", or "never"."""
         return f"{self.last_fetch[:16].replace('T', ' ')} UTC" if self.last_fetch else "never"
-
-
-@dataclass(frozen=True)
-class FeedResult:
-    """One feed's refresh: ``error`` is its one line when it failed (nothing of it was stored then)."""
-
-    url: str
-    name: str = ""
-    not_modified: bool = False  # the server answered 304: no item was looked at
-    items: int = 0  # items in the feed
-    fetched: int = 0  # new or changed items whose pages were fetched
-    from_summary: int = 0  # of which the feed's summary stood in for a page that failed
-    report: IngestReport | None = None
-    problems: tuple[str, ...] = ()  # items that gave no article
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-    def line(self) -> str:
-        """The refresh's one line for this feed."""
-        label = self.name or self.url
-        if self.error:
-            return one_line(f"✗ {label}: {self.error}")
-        if self.not_modified:
-            return one_line(f"✓ {label}: not modified since the last refresh")
-        report = self.report or IngestReport()
-        text = (f"✓ {label}: {self.items} items, {self.fetched} new or changed: {report.articles_added} added, "
-                f"{report.articles_updated} updated, {report.articles_unchanged} unchanged")
-        if self.from_summary:
-            text += f" ({self.from_summary} from the feed's summary: the page could not be read)"
-        if report.boilerplate:
-            text += f"; {len(report.boilerplate)} page(s) set aside as site boilerplate"
-        if self.problems:
-            text += f"; {len(self.problems)} item(s) skipped"
-        return one_line(text)
-
-
-@dataclass(frozen=True)
-class RefreshReport:
-    feeds: tuple[FeedResult, ...] = ()
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> tuple[FeedResult, ...]:
-        return tuple(f for f in self.feeds if not f.ok)
-
-    @property
-    def articles_added(self) -> int:
-        return sum(f.report.articles_added for f in self.feeds if f.report)
-
-    @property
-    def articles_updated(self) -> int:
-        return sum(f.report.articles_updated for f in self.feeds if f.report)
 
 
 class FeedList(LocalDB):

@@ -13,20 +13,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from rag.types import Chunk, Filters, Passage
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    """What is in an index, for ``newsrag stats`` and the UI."""
-
-    articles: int
-    chunks: int
-    sources: tuple[str, ...]
-    oldest: date | None
-    newest: date | None
-    embedding_model: str
-    path: str
+from rag.types import Chunk, Filters, IndexStats, Passage
 
 
 @runtime_checkable
