@@ -21,8 +21,25 @@ from rag.models.hardware import speed_note
 from rag.models.server import ModelServer, start_model_server
 from rag.sources.loaders import SUPPORTED_SUFFIXES, origin_label
 from rag.sources.records import parse_date
-from rag.types import (Answer, Article, Boilerplate, Chunk, Citation, FeedResult, Filters, IndexStats, IngestReport,
-                       KeyPoint, KeyPoints, LoadProblem, Message, Passage, RefreshReport, Retrieved, StreamEvent)
+from rag.types import (
+                       Answer,
+                       Article,
+                       Boilerplate,
+                       Chunk,
+                       Citation,
+                       FeedResult,
+                       Filters,
+                       IndexStats,
+                       IngestReport,
+                       KeyPoint,
+                       KeyPoints,
+                       LoadProblem,
+                       Message,
+                       Passage,
+                       RefreshReport,
+                       Retrieved,
+                       StreamEvent,
+)
 
 __all__ = [
     # the assistant and its settings

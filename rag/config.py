@@ -48,10 +48,10 @@ class Settings:
     llm_context: int = 4096
     llm_threads: int = 0  # 0: one per physical core (rag.models.hardware.physical_cores)
     max_tokens: int = 32  # the model writes a short phrase and its [n]; the evidence is quoted, not generated
-    llm_passages: int = 4  # the best of the top_k passages that a chat model reads, after focusing (rag.answering.focus)
+    llm_passages: int = 4  # the best top_k passages a quiz model reads, cut to windows (rag.answering.windows)
     passage_words: int = 80  # words kept of each of them, around its best sentence
     point_chunks: int = 10  # retrieved chunks whose sentences an open answer's key points are chosen from
-    key_points: int = 6  # the most key points an open answer shows (rag.answering.selection)
+    key_points: int = 6  # the most key points an open answer shows (rag.answering.key_points)
     key_point_words: int = 160  # the most words they hold together
     open_lead: bool = True  # a chat model writes a 1-3 sentence lead over the key points
     lead_max_tokens: int = 90  # the most tokens it may write

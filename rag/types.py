@@ -131,7 +131,7 @@ class Answer:
     mode: str
     refused: bool = False
     short_answer: str = ""  # the phrase that answers a quiz question (a name, place, date, number); "" otherwise
-    form: str = ""  # "quiz" (one fact: a phrase and its evidence) or "open" (key points and a lead); rag.answering.answerers
+    form: str = ""  # "quiz" (one fact: a phrase and its evidence) or "open" (key points and a lead): rag.question.form
     points: tuple[KeyPoint, ...] = ()  # an open answer's key points, in the order shown
     lead: str = ""  # an open answer's checked lead sentences
     not_given: str = ""  # what the articles do not give of what was asked ("The articles do not give …"), if anything
@@ -152,8 +152,9 @@ class LoadProblem:
 
 @dataclass(frozen=True)
 class Boilerplate:
-    """A page set aside as its site's boilerplate (``rag.indexing.boilerplate``): ``where`` it was read from, its title, and
-    how many pages of ``site`` carry the same text. ``kept_summary``: its feed's summary is indexed in its place."""
+    """A page set aside as its site's boilerplate (``rag.indexing.boilerplate``): ``where`` it was read from, its
+    title, and how many pages of ``site`` carry the same text. ``kept_summary``: its feed's summary is indexed in its
+    place."""
 
     where: str
     title: str

@@ -8,7 +8,11 @@ from dataclasses import replace
 import pytest
 
 from rag import NewsAssistant
-from rag.answering.answerers import OPEN, QUIZ, OpenAnswerer, QuizAnswerer, Reading, question_form
+from rag.answering.answerer import Reading
+from rag.answering.open import OpenAnswerer
+from rag.answering.quiz import QuizAnswerer
+from rag.question import OPEN, QUIZ
+from rag.question import form as question_form
 from rag.types import KeyPoint, Passage
 
 AWARD = """Lakeside festival closes with record crowds

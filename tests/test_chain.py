@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from langchain_core.runnables import RunnableLambda
 
-from rag.answering.chain import build_chain
+from rag.answering.answerer import build_chain
 from rag.answering.citations import EXCERPT_GAP, NOT_COVERED, by_article, cite, renumbered, split_answer
 from rag.types import Passage
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.focus import PassageFocuser
+from rag.answering.windows import PassageFocuser
 from rag.config import Settings
 from rag.types import Passage
 

@@ -6,18 +6,10 @@ from datetime import date
 
 import pytest
 
-from rag.answering.generation import (
-    BLANKED,
-    NO_ANSWER,
-    SYSTEM_PROMPT,
-    answer_messages,
-    format_sources,
-    is_no_answer,
-    lead_phrase,
-    needs_context,
-    neutralise,
-    supporting_sentence,
-)
+from rag.answering.evidence import supporting_sentence
+from rag.answering.prompts import BLANKED, NO_ANSWER, SYSTEM_PROMPT, answer_messages, format_sources, neutralise
+from rag.answering.replies import is_no_answer, lead_phrase
+from rag.question import needs_context
 from rag.types import Passage
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from rag.answering.grounding import check_answer, fold, not_given, specifics
+from rag.answering.claims import specifics
+from rag.answering.grounding import check_answer
+from rag.answering.normalise import fold
+from rag.answering.refusal import not_given
 from rag.types import Passage
 
 SEED = (ROOT / "seeds" / "000_3424cc2725251ae5.txt").read_text(encoding="utf-8")

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from fake_model_server import FakeModelServer
 
-from rag import NewsAssistant
-from rag.answering.answerers import OPEN, QUIZ, question_form
-from rag.assistant import Retrieved
+from rag import NewsAssistant, Retrieved
+from rag.question import OPEN, QUIZ
+from rag.question import form as question_form
 
 BUDGET = """Harbour budget passes after long debate
 

@@ -9,7 +9,7 @@ from conftest import free_port
 from test_ui import CHROMIUM, CHROMIUM_FLAGS, REQUIRE_BROWSER
 
 from rag.answering.citations import MARKERS
-from rag.answering.generation import BLANKED, SYSTEM_PROMPT, answer_messages, neutralise
+from rag.answering.prompts import BLANKED, SYSTEM_PROMPT, answer_messages, neutralise
 
 HOSTILE = """Port of Lindholm reopens after storm
 

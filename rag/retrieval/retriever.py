@@ -22,6 +22,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from rag.config import Settings
 from rag.models.cross_encoder import CrossEncoder
+from rag.question import asks_for_latest, named_words
 from rag.retrieval.rerank import rerank
 from rag.stores.index import Index
 from rag.types import Filters, Passage
@@ -89,26 +90,12 @@ class NewsRetriever(BaseRetriever):
         return candidates[: self.k]
 
 
-_LATEST = re.compile(r"\b(latest|newest|most recent|recent(ly)?|(right )?now|nowadays|today|tonight|yesterday|"
-                     r"this (morning|afternoon|evening|week|weekend|month)|currently|current|so far|as it stands|"
-                     r"up to date|updates?|developing)\b", re.I)
-
-
-def asks_for_latest(question: str) -> bool:
-    """Whether a question asks about now ("What's the latest on …?", "… today", "… this week", "currently"): with no
-    day given, such a question prefers articles published near today."""
-    return bool(_LATEST.search(question))
-
-
-_NAMED = re.compile(r"(?<=\S\s)[A-Z][\w’'.-]*|\b\w*\d\w*\b")  # a capitalised word past the first, or a code like N7
-
-
 def names_found(query: str, passages: list[Passage]) -> bool:
     """Whether a passage contains something the question names: a capitalised word that does not open the question
     ("Ilse Varga", "Deir") or a word with a digit ("N7", "2024"). Such a question is on topic whatever its dense
     similarity: short questions and rare names score low with a sentence embedder (a night tram's "When does the
     N7 run?" scored 0.26), yet the keyword index finds them."""
-    named = {w.strip(".’'").lower() for w in _NAMED.findall(query)} - {""}
+    named = named_words(query)
     if not named:
         return False
     return any(named & set(re.findall(r"[\w-]+", p.text.lower())) for p in passages)

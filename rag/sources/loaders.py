@@ -284,15 +284,16 @@ def _record_or_problem(record: Any, origin: str, path: Path, line: int | None = 
 
 
 def _load_html(path: Path, text: str) -> Iterator[Loaded]:
-    """An article page: main text and metadata by ``rag.sources.extract`` (trafilatura, the page's JSON-LD and meta tags)."""
+    """An article page: main text and metadata by ``rag.sources.extract`` (trafilatura, the page's JSON-LD and meta
+    tags)."""
     from rag.sources.extract import extract_page
 
     yield _record_or_problem(extract_page(text), str(path), path)
 
 
 def _load_feed(path: Path, text: str) -> Iterator[Loaded]:
-    """RSS 0.9x/1.0/2.0 and Atom (``rag.sources.feed_formats``): each item or entry is an article; the feed's title is its
-    source. Entity-declaring XML is refused before any parser sees it."""
+    """RSS 0.9x/1.0/2.0 and Atom (``rag.sources.feed_formats``): each item or entry is an article; the feed's title
+    is its source. Entity-declaring XML is refused before any parser sees it."""
     from rag.sources.feed_formats import FeedError, parse_feed
 
     try:

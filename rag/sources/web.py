@@ -1,7 +1,7 @@
 """URLs -> ``Article``s: an article page, or a feed (RSS, Atom, JSON Feed) whose items' pages are fetched in turn.
 
-What a URL holds is told by its content, not its extension or content type. A feed item's page is fetched and its
-main text extracted (``rag.sources.extract``); when the page cannot be fetched or holds no text, the feed's own summary of
+What a URL holds is told by its content, not its extension or content type. A feed item's page is fetched and its main
+text extracted (``rag.sources.extract``); when the page cannot be fetched or holds no text, the feed's own summary of
 the item stands in. An article's id comes from its canonical URL (``canonical_url``), so one story met through two
 feeds, or with two sets of tracking parameters, is stored once.
 

@@ -34,10 +34,9 @@ import numpy as np
 
 from rag.errors import InputError, StoreError
 from rag.models.embeddings import NewsEmbeddings
-from rag.types import IndexStats
 from rag.stores.keywords import FILE as KEYWORDS_FILE
 from rag.stores.keywords import KeywordIndex, KeywordRow, rows_from_chroma
-from rag.types import Chunk, Filters, Passage, day_number
+from rag.types import Chunk, Filters, IndexStats, Passage, day_number
 
 COLLECTION = "news"
 _RELOADING = threading.Lock()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 

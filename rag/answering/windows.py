@@ -1,4 +1,4 @@
-"""Tighter passages for a chat model: each retrieved chunk cut down to the sentences around its best answer.
+"""What a quiz answer's model reads: each retrieved chunk cut down to a window of sentences around its best one.
 
 A small CPU model reads about 100 prompt tokens a second, so five whole chunks (~1,000 tokens) cost ten seconds
 before the first word. Most of a chunk is irrelevant to the question: keeping the sentence most similar to the

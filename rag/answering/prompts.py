@@ -1,14 +1,12 @@
-"""Answers written by a chat model: the prompts (a quiz answer's phrase, an open answer's lead), the short answer a
-quiz answer leads with, the quoted evidence that follows it, and follow-up condensing.
+"""What a chat model is shown: the fixed instructions of each prompt, and the sources or key points after them.
 
-The system prompt is fixed, so a local model's KV cache holds it across questions; what changes (the sources and
-the question) comes after it. Article text is data, not instructions: each source sits between ``<source>`` tags
-(any tag-like text inside it is neutralised) and the system prompt tells the model to ignore commands in it.
-The model writes only the shortest phrase that answers, with its source ("Russia [1]"): measured on the dev set, a
-1.5B model is far more accurate (and quicker) asked for that than for a phrase plus an explanation. The
-explanation is then quoted, not generated: ``supporting_sentence`` appends the sentence of the cited source that
-states the phrase ("Russia [1] — “Assad and his family fled to Russia …” [1]"), so the reader sees the evidence
-and it cannot be invented.
+The system prompts are fixed, so a local model's KV cache holds them across questions; what changes (the sources and
+the question) comes after. Article text is data, not instructions: each source sits between ``<source>`` tags (any
+tag-like text inside it is neutralised), the system prompt tells the model to ignore commands in it, and sentences
+addressed to an AI are blanked (``neutralise``). The grounding check reads the same text the model was shown
+(``as_shown``). A quiz answer's model writes only the shortest phrase that answers, with its source ("Russia [1]"):
+measured on the dev set, a 1.5B model is far more accurate (and quicker) asked for that than for a phrase plus an
+explanation; the explanation is then quoted (``rag.answering.evidence``), not generated.
 """
 
 from __future__ import annotations
@@ -18,12 +16,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from rag.answering.citations import MARKERS, cited_numbers, quoted, unmarked
-from rag.answering.grounding import fold
-from rag.answering.sentences import sentences
+from rag.answering.citations import MARKER_WITH_SPACE, unmarked
 from rag.types import KeyPoint, Passage
 
 NO_ANSWER = "The sources do not say."
@@ -76,8 +71,6 @@ _ROLE_LINES = re.compile(r"^[ \t#>*]*(?:system|assistant|user|developer|instruct
                          re.IGNORECASE | re.MULTILINE)
 _SPECIAL_TOKENS = re.compile(r"<\|[^|<>]{0,40}\|>|\[/?INST\]|<</?SYS>>")
 BLANKED = "[text addressed to AI assistants removed]"
-_QUOTES = "\"'“”‘’"
-_MARKER = re.compile(rf"\s*{MARKERS.pattern}")  # a citation marker with the space before it
 
 
 def format_sources(passages: Sequence[Passage]) -> str:
@@ -129,67 +122,10 @@ def lead_messages(question: str, points: Sequence[KeyPoint]) -> list[Any]:
             HumanMessage("Key points:\n" + "\n".join(lines) + f"\n\nQuestion: {question}\n{LEAD_REMINDER}")]
 
 
-def is_no_answer(text: str) -> bool:
-    """Whether the model said the sources do not answer (allowing for stray markers and punctuation)."""
-    plain = " ".join(_MARKER.sub("", text).split()).lower()
-    return not plain.strip(" .") or NO_ANSWER.strip(".").lower() in plain
-
-
-def lead_phrase(text: str) -> str:
-    """The short answer the model led with: the text before its first citation marker or dash."""
-    first_line = re.sub(r"^\W*(?:short\s+)?answer\W*:\W*", "", text.strip().split("\n", 1)[0], flags=re.IGNORECASE)
-    head = re.split(r"\[\d|\s[—–-]\s|:\s", first_line, maxsplit=1)[0]
-    phrase = head.strip().strip("*").rstrip(" ,;:.").strip()
-    quotes = sum(ch in _QUOTES for ch in phrase)
-    if len(phrase) >= 2 and phrase[0] in _QUOTES and phrase[-1] in _QUOTES and quotes == 2:
-        phrase = phrase[1:-1]  # the whole phrase quoted
-    elif quotes % 2 and phrase[:1] in _QUOTES:
-        phrase = phrase[1:]  # an unbalanced quote at either end is noise; a balanced inner one is the name's
-    elif quotes % 2 and phrase[-1:] in _QUOTES:
-        phrase = phrase[:-1]
-    return phrase.strip()
-
-
-def supporting_sentence(answer: str, passages: Sequence[Passage]) -> str:
-    """The text to append to a phrase answer: " — “<sentence>” [n]", quoting the first sentence of the first cited
-    source that contains the phrase; empty when the answer is longer than a phrase or no cited sentence has it."""
-    phrase = lead_phrase(answer)
-    if not phrase or len(_MARKER.sub("", answer).split()) > len(phrase.split()) + 2:
-        return ""
-    wanted = f" {fold(phrase)} "
-    for number in cited_numbers(answer, len(passages)):
-        text = passages[number - 1].text
-        for start, end in sentences(text):
-            sentence = " ".join(unmarked(text[start:end]).split())
-            if wanted in f" {fold(sentence)} ":
-                return f" — {quoted(sentence)} [{number}]"
-    return ""
-
-
-# Words by which a follow-up points back at the conversation ("Where did he go?", "What happened there?", "Why?").
-_REFERS_BACK = re.compile(r"\b(?:he|she|it|they|him|her|them|his|hers|its|their|theirs|there|then|that|this|these|"
-                          r"those|former|latter|same|also|else|more|other|another|again)\b", re.IGNORECASE)
-
-
-def needs_context(question: str) -> bool:
-    """Whether a follow-up can only be understood with the conversation: it points back at it, or is too short to
-    name its subject ("And Russia?"). One that stands alone ("Who seized Deir ez-Zor?") skips the rewrite, which
-    costs a model call (2-3 s on 2 cores)."""
-    return len(question.split()) < 4 or bool(_REFERS_BACK.search(question))
-
-
 def condense_messages(question: str, history: Sequence[dict[str, str]]) -> list[Any]:
     """The follow-up rewrite's prompt: the fixed instructions, the last few turns, the follow-up."""
     turns = [m for m in history if m.get("role") in ("user", "assistant") and m.get("content")][-4:]
-    conversation = "\n".join(f"{m['role']}: {' '.join(_MARKER.sub('', m['content']).split())[:300]}" for m in turns)
+    conversation = "\n".join(f"{m['role']}: {' '.join(MARKER_WITH_SPACE.sub('', m['content']).split())[:300]}"
+                             for m in turns)
     return [SystemMessage(CONDENSE_PROMPT),
             HumanMessage(f"Conversation:\n{conversation}\nFollow-up question: {question}\nStandalone question:")]
-
-
-def condense_question(model: BaseChatModel, question: str, history: Sequence[dict[str, str]]) -> str | None:
-    """A follow-up made standalone ("Where did he flee?" -> "Where did Assad flee?") from the last few turns, or
-    None when the model's reply is not a plausible question (small models sometimes answer instead)."""
-    reply = model.invoke(condense_messages(question, history))
-    rewritten = " ".join(str(reply.content).split()).strip('"')
-    rewritten = re.sub(r"^standalone question:\s*", "", rewritten, flags=re.IGNORECASE)
-    return rewritten if rewritten.endswith("?") and 3 <= len(rewritten) <= 2 * len(question) + 150 else None

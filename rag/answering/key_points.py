@@ -2,14 +2,14 @@
 
 An open question ("What happened…?", "Why…?", "Give me a timeline…") needs facts spread over several articles, and a
 small model writing prose from cut-down chunks left most of them out. Here every sentence of the best retrieved
-chunks is scored against the question by the cross-encoder (ms-marco-MiniLM-L-12 int8, ``rag.retrieval.rerank``), which reads
+chunks is scored against the question by the cross-encoder (``rag.models.cross_encoder``), which reads
 the question and the sentence together and so tells the sentence that states a fact from one that shares its words.
 The best are then taken greedily (maximal marginal relevance): a sentence that repeats one already chosen is
 skipped, and each further point from an article already used counts a little less, so several articles speak when
 several are relevant. A sentence that opens by pointing back ("He …", "But …", "The move …") brings the sentence
 before it, so it is read right. The points are quoted, so they need no grounding check.
 
->>> selector = SentenceSelector(load_cross_encoder(SENTENCE_TOKENS), max_points=6, max_words=160, max_chunks=10)
+>>> selector = KeyPointSelector(load_cross_encoder(SENTENCE_TOKENS), max_points=6, max_words=160, max_chunks=10)
 >>> points = selector("What happened in Aleppo?", passages)   # [Passage], one sentence (or two) each, best first
 """
 
@@ -19,10 +19,9 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 
 from rag.answering.citations import unmarked
-from rag.answering.grounding import fold
+from rag.answering.normalise import content_words, fold
 from rag.answering.sentences import sentences
 from rag.models.cross_encoder import CrossEncoder
 from rag.types import Passage
@@ -46,7 +45,7 @@ class _Candidate:
     rank: int  # of its chunk in the retrieval order
 
 
-class SentenceSelector:
+class KeyPointSelector:
     """``(question, passages) -> [Passage]``: the sentences that best answer the question, each as a Passage of its
     article (exact offsets, the article's metadata, ``rerank_score`` = relevance), best first.
 
@@ -104,7 +103,7 @@ class SentenceSelector:
                 if i > 0 and _POINTS_BACK.match(text):  # read with the sentence before it
                     start = spans[i - 1][0]
                     text = unmarked(chunk.text[start:end])
-                found.append(_Candidate(_slice(chunk, start, end, text), chunk, _content(text), rank))
+                found.append(_Candidate(_slice(chunk, start, end, text), chunk, content_words_of(text), rank))
         return found
 
     def choose(self, candidates: Sequence[_Candidate], scores: Sequence[float]) -> list[Passage]:
@@ -159,77 +158,6 @@ def _slice(chunk: Passage, start: int, end: int, text: str) -> Passage:
                    end=begin + len(chunk.text[start:end].strip()))
 
 
-def _content(text: str) -> frozenset[str]:
-    return frozenset(w for w in fold(text).replace("-", " ").split() if w not in _STOP and len(w) > 1)
-
-
-# --- the order points are shown in ---
-
-_TIMELINE = re.compile(r"\b(?:timeline|chronolog\w*|unfold\w*|progress\w*|play(?:ed)?\s+out|evolv\w*|develop\w*|"
-                       r"sequence|step\s+by\s+step|what\s+led|lead\s+up|led\s+up)\b", re.IGNORECASE)
-_LATEST = re.compile(r"\b(?:latest|so\s+far|right\s+now|currently|today|this\s+week|most\s+recent|newest)\b",
-                     re.IGNORECASE)
-_SIDES = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|differ\w*|contrast\w*)\b", re.IGNORECASE)
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"]
-# A day and month, with the year when given ("12 June 2022", "December 8th"); rag.answering.details reads them too.
-DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?,?"
-                        r"(?:\s+(\d{4}))?\b", re.IGNORECASE)
-MONTH_DAY = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b,?"
-                        r"(?:\s+(\d{4}))?", re.IGNORECASE)
-
-
-def arrange(question: str, points: Sequence[Passage]) -> list[Passage]:
-    """The points in the order a reader wants them: by date for a timeline, newest first for "the latest", side by
-    side for a comparison, else best first."""
-    if _TIMELINE.search(question):
-        order = {p.chunk_id: i for i, p in enumerate(points)}
-        return sorted(points, key=lambda p: (event_day(p.text, p.published_at) or p.published_at or date.max,
-                                             p.published_at or date.max, p.article_id, p.start, order[p.chunk_id]))
-    if _LATEST.search(question):
-        return sorted(points, key=lambda p: -(p.published_at or date.min).toordinal())  # stable: best first per day
-    if _SIDES.search(question):
-        return _by_side(question, points)
-    return list(points)
-
-
-def event_day(text: str, published: date | None) -> date | None:
-    """The first date a sentence names ("on June 12", "12 June 2022", "December 8th"). Without a year, the year that
-    puts it nearest the article's date (a December event in a January article is last year's). None when it names
-    none, or a month and day with no year to place them in."""
-    found = []
-    for match in MONTH_DAY.finditer(text):
-        found.append((match.start(), match.group(1), match.group(2), match.group(3)))
-    for match in DAY_MONTH.finditer(text):
-        found.append((match.start(), match.group(2), match.group(1), match.group(3)))
-    for _, month_name, day_text, year_text in sorted(found):
-        month = next(i for i, m in enumerate(_MONTHS, start=1) if m.startswith(month_name.lower()[:3]))
-        years = [int(year_text)] if year_text else [published.year + d for d in (-1, 0, 1)] if published else []
-        days = []
-        for year in years:
-            try:
-                days.append(date(year, month, int(day_text)))
-            except ValueError:
-                continue
-        if days:
-            return min(days, key=lambda d: abs((d - published).days) if published and not year_text else 0)
-    return None
-
-
-def _by_side(question: str, points: Sequence[Passage]) -> list[Passage]:
-    """A comparison's points grouped by the side they are about: the question's parts around "compare … with",
-    "versus", "and" each have words of their own, and a point goes with the side whose words it shares most."""
-    parts = re.split(r"\b(?:compared?\s+(?:with|to)|compare[sd]?|versus|vs\.?|with|to|and|against|than)\b", question,
-                     flags=re.IGNORECASE)
-    sides = [_content(part) for part in parts if _content(part)]
-    if len(sides) < 2:
-        return list(points)
-    shared = frozenset.intersection(*sides)
-    sides = [side - shared for side in sides]
-
-    def side_of(point: Passage) -> int:
-        words = _content(point.text)
-        overlaps = [len(words & side) for side in sides]
-        return overlaps.index(max(overlaps)) if max(overlaps) else len(sides)
-
-    return sorted(points, key=side_of)  # stable: best first within a side
+def content_words_of(text: str) -> frozenset[str]:
+    """Content words as key points compare them (for repeats, and a comparison's sides): single letters left out."""
+    return content_words(text, _STOP, min_length=2)
