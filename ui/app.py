@@ -1,4 +1,6 @@
-"""The Gradio chat app: streamed cited answers beside a sources panel, filters, and a corpus tab for uploads.
+"""The Gradio chat app: the page (``build_app``, its layout and the wiring of its events) and ``launch``, which
+serves it. Streamed cited answers beside a sources panel, filters, and a corpus tab for uploads; the work
+behind each part has its own module in ui/ (ui/__init__.py lists them).
 
     from rag import NewsAssistant
     from ui.app import build_app
@@ -11,305 +13,26 @@ once per process however many people ask at once.
 
 from __future__ import annotations
 
-import filecmp
 import html
-import os
-import re
-import shutil
-import threading
 import time
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: no calls home
+import gradio as gr
 
-# Library warnings a person running ``newsrag ui`` can do nothing about, silenced here, at import in the main
-# thread, where the filters hold (``catch_warnings`` in Gradio's threads is not thread-safe and undid requests' own
-# silencing of the first when the models' warm-up thread imported it). The second is pydantic's about Gradio's routes.
-warnings.filterwarnings("ignore", message="SOCKS support in urllib3")
-warnings.filterwarnings("ignore", message="The 'alias' attribute with value 'upload_id'")
-
-import gradio as gr  # noqa: E402
-
-from rag import Answer, NewsAssistant, Retrieved  # noqa: E402
-from rag.answering.citations import MARKERS, point_line  # noqa: E402
-from rag.assistant import KeyPoints  # noqa: E402
-from rag.errors import InputError, NewsragError  # noqa: E402
-from rag.sources.loaders import SUPPORTED_SUFFIXES  # noqa: E402
-from rag.types import Filters, KeyPoint  # noqa: E402
-from ui import chats  # noqa: E402
-from ui.feeds import Refresher, add_url, feed_choices, feeds_html, follow, refresh_now, unfollow  # noqa: E402
-from ui.sources import sources_html  # noqa: E402
+from rag import SUPPORTED_SUFFIXES, InputError, NewsAssistant
+from ui import chats
+from ui.exchange import Conversation, chat
+from ui.feeds import Refresher, add_url, feed_choices, feeds_html, follow, refresh_now, unfollow
+from ui.limits import BUSY, PER_SESSION, answer_slots, session_turn
+from ui.options import MODE_LABELS, Options, answer_modes, parse_day, source_choices
+from ui.render import WRITING, stats_html
+from ui.sources import sources_html
+from ui.styles import CSS, HEAD
+from ui.uploads import MAX_UPLOAD, add_files
 
 EXAMPLES = ["Where did Assad flee to?", "Summarize the situation in Syria.", "Why are there clashes in Aleppo?",
             "Give me a timeline of the opposition's advance.", "What did Russia say about Assad's departure?"]
-MODE_LABELS = {"local": "Local model", "extractive": "Quoted sentences (no model)", "openai": "Configured API"}
-CONCURRENT_ANSWERS = 4  # answers in progress at once; the local model takes its requests in turn, quick ones pass
-MAX_UPLOAD = "50mb"
-PER_SESSION = 2  # questions one session (a browser tab, an API client) may have in flight; a third is told to wait
-BUSY = "⚠️ You already have {n} questions being answered; wait for one of them to finish, then ask again."
-# An [n] in an answer scrolls the sources panel to card n and outlines it (the chat's sanitiser opens every link in a
-# new tab, so the in-page jump is made here).
-HEAD = r"""<script>
-document.addEventListener("click", (event) => {
-  const link = event.target.closest && event.target.closest("a.nr-cite");
-  if (!link) return;
-  event.preventDefault();
-  const number = link.dataset.source || (link.textContent.match(/\d+/) || [""])[0];  // the sanitiser may drop data-*
-  const card = document.getElementById("nr-source-" + number);
-  if (!card) return;
-  card.scrollIntoView({behavior: "smooth", block: "nearest"});
-  card.classList.add("nr-flash");
-  setTimeout(() => card.classList.remove("nr-flash"), 1500);
-}, true);
-</script>"""
-CSS = """
-.nr-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px}
-.nr-head {font-weight: 600} .nr-num {color: var(--color-accent)} .nr-meta {font-size: 0.85em; opacity: 0.75}
-.nr-passage {margin: 6px 0 0 0; font-size: 0.9em; white-space: pre-wrap}
-.nr-passage mark {background: #fde68a; color: inherit; padding: 0 1px}
-.nr-empty, .nr-status {opacity: 0.75; padding: 6px 0}
-.nr-answer p {margin: 0 0 8px 0} .nr-missing {font-weight: 600} .nr-writing {opacity: 0.6; font-style: italic}
-.nr-points-head {font-weight: 600; margin-top: 4px} .nr-points {margin: 4px 0 0 0; padding-left: 18px}
-.nr-points li {margin-bottom: 4px} a.nr-cite {text-decoration: none; font-weight: 600}
-.nr-card.nr-flash {outline: 2px solid var(--color-accent)}
-#stats table.nr-stats, #stats .nr-stats tr {border-collapse: collapse; border: none; margin: 0}
-#stats .nr-stats th, #stats .nr-stats td {border: none; padding: 6px 24px 6px 0; text-align: left; vertical-align: top}
-#stats .nr-stats th {font-weight: 600; white-space: nowrap}
-#stats .nr-stats tr + tr > * {border-top: 1px solid var(--border-color-primary)}
-.nr-feeds {border-collapse: collapse; width: 100%}
-.nr-feeds th, .nr-feeds td {text-align: left; padding: 4px 12px 4px 0;
-  border-bottom: 1px solid var(--border-color-primary); vertical-align: top; word-break: break-word}
-"""
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the controls beside the chat ask for."""
-
-    mode: str
-    top_k: int
-    date_from: date | None
-    date_to: date | None
-    sources: tuple[str, ...]
-    around: date | None = None  # prefer articles published near this day
-
-    def filters(self) -> Filters | None:
-        if not (self.sources or self.date_from or self.date_to or self.around):
-            return None
-        return Filters(sources=self.sources, date_from=self.date_from, date_to=self.date_to, around=self.around)
-
-
-_in_flight: dict[str, int] = {}
-_in_flight_lock = threading.Lock()
-
-
-@contextmanager
-def session_turn(session: str) -> Iterator[bool]:
-    """Whether ``session`` may ask now (fewer than ``PER_SESSION`` of its questions in flight), holding its turn
-    until the answer ends. One client cannot take every answer slot (and the queue's 64 places) from the others."""
-    with _in_flight_lock:
-        allowed = _in_flight.get(session, 0) < PER_SESSION
-        if allowed:
-            _in_flight[session] = _in_flight.get(session, 0) + 1
-    try:
-        yield allowed
-    finally:
-        if allowed:
-            with _in_flight_lock:
-                _in_flight[session] -= 1
-                if not _in_flight[session]:
-                    del _in_flight[session]
-
-
-def uploads_dir(assistant: NewsAssistant) -> Path:
-    """Where uploaded files are kept (beside the index, not in it: ingest never reads the index's own folder)."""
-    index = assistant.settings.index_dir.resolve()
-    return index.parent / f"{index.name}-uploads"
-
-
-def answer_slots(assistant: NewsAssistant) -> int:
-    """Answers in progress at once: a model server writes ``openai_parallel`` of them in parallel; the local model
-    takes its requests in turn, but quick (extractive) ones pass it, so a few run at once whatever the mode."""
-    if assistant.settings.openai_model:
-        return max(CONCURRENT_ANSWERS, assistant.settings.openai_parallel)
-    return CONCURRENT_ANSWERS
-
-
-def answer_modes(assistant: NewsAssistant) -> list[str]:
-    modes = ["local", "extractive"]
-    if assistant.settings.openai_model:
-        modes.append("openai")
-    if assistant.settings.mode not in modes:
-        modes.insert(0, assistant.settings.mode)
-    return modes
-
-
-Conversation = list[dict[str, str]]  # messages as chat UIs hold them: {"role", "content"}
-WRITING = '<p class="nr-writing">Summing up the points…</p>'  # shown above the points while the lead is written
-
-
-def chat(assistant: NewsAssistant, question: str, history: Conversation, options: Options,
-         shown: Conversation | None = None) -> Iterator[tuple[Conversation, Conversation, str]]:
-    """Stream one exchange: the conversation as shown (HTML, growing as the answer is checked), the conversation as
-    text (the history follow-ups are read with), and the sources panel."""
-    shown = list(shown if shown is not None else [_shown_message(m) for m in history])
-    question = " ".join((question or "").split())
-    if not question:
-        yield shown, history, sources_html()
-        return
-    asking = assistant.with_settings(mode=options.mode, top_k=options.top_k)
-    shown = [*shown, {"role": "user", "content": html.escape(question, quote=False)},
-             {"role": "assistant", "content": "…"}]
-    asked = [*history, {"role": "user", "content": question}]
-    yield list(shown), asked, sources_html()
-    points: tuple[KeyPoint, ...] = ()
-    missing = lead = ""
-    try:
-        for event in asking.stream(question, history=history, filters=options.filters()):
-            if isinstance(event, Retrieved):
-                yield list(shown), asked, sources_html(reading=event.passages)
-                continue
-            if isinstance(event, KeyPoints):
-                points, missing = event.points, event.not_given
-            elif isinstance(event, str):
-                lead += event
-            elif isinstance(event, Answer):
-                shown[-1] = {"role": "assistant", "content": answer_html(event)}
-                yield list(shown), [*asked, {"role": "assistant", "content": event.text}], sources_html(event)
-                return
-            writing = bool(points) and asking.settings.mode != "extractive" and asking.settings.open_lead
-            shown[-1] = {"role": "assistant", "content": answer_html(None, lead, points, missing, writing)}
-            yield list(shown), asked, gr.skip()  # the panel keeps what it shows; only the answer grows
-    except NewsragError as error:
-        shown[-1] = {"role": "assistant", "content": html.escape(f"⚠️ {error}", quote=False)}
-        yield shown, asked, sources_html()
-
-
-def answer_html(answer: Answer | None, lead: str = "", points: Sequence[KeyPoint] = (), missing: str = "",
-                writing: bool = False) -> str:
-    """An answer as the chat shows it: what the articles do not give, the lead, then the key points as a list, each
-    [n] a link to its source card. Everything from the articles or the model is escaped; only this markup is ours."""
-    if answer is not None:
-        if not answer.points:
-            return f'<div class="nr-answer">{_cited(answer.text)}</div>'
-        lead, points, missing = answer.lead, answer.points, answer.not_given
-    parts = [f'<p class="nr-missing">{_cited(missing)}</p>' if missing else "",
-             f'<p class="nr-lead">{_cited(lead)}</p>' if lead else "",
-             WRITING if writing and not lead else ""]
-    items = "".join(f'<li>{_cited(point_line(p).removeprefix("• "))}</li>' for p in points)
-    heading = "What the articles report" if missing else "Key points"
-    parts.append(f'<div class="nr-points-head">{heading}</div><ul class="nr-points">{items}</ul>' if points else "")
-    return f'<div class="nr-answer">{"".join(parts)}</div>'
-
-
-def _cited(text: str) -> str:
-    """``text`` escaped, with each [n] made a link to source card n (ui.sources)."""
-    def links(match: re.Match[str]) -> str:
-        numbers = [n.strip() for n in match.group(1).split(",")]
-        return "".join(f'<a class="nr-cite" href="#nr-source-{n}" data-source="{n}">[{n}]</a>' for n in numbers)
-
-    return MARKERS.sub(links, html.escape(text, quote=False))
-
-
-def _shown_message(message: dict[str, str]) -> dict[str, str]:
-    content = message["content"]
-    shown = _cited(content) if message.get("role") == "assistant" else html.escape(content, quote=False)
-    return {**message, "content": shown}
-
-
-def parse_day(value: str, label: str) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise gr.Error(f"{label}: {value!r} is not a date; use YYYY-MM-DD, e.g. 2024-12-08") from None
-
-
-def add_files(assistant: NewsAssistant, files: list[str] | None, progress: gr.Progress) -> str:
-    """Copy uploads into the uploads folder and ingest them one by one, reporting each file's problems."""
-    if not files:
-        return "Choose one or more files first."
-    target = uploads_dir(assistant)
-    target.mkdir(parents=True, exist_ok=True)
-    lines = []
-    for path in progress.tqdm(files, desc="Adding files"):
-        name = safe_name(Path(path).name)
-        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-            lines.append(f"✗ {name}: not a supported format ({', '.join(sorted(SUPPORTED_SUFFIXES))})")
-            continue
-        try:
-            stored = keep_upload(Path(path), target, name)
-        except InputError as error:
-            lines.append(f"✗ {error}")
-            continue
-        name = stored.name
-        try:
-            report = assistant.ingest([stored], progress=False)
-        except NewsragError as error:
-            lines.append(f"✗ {name}: {error}")
-            continue
-        problems = [f"✗ {name}: {p.reason}" + (f" (line {p.line})" if p.line else "") for p in report.problems]
-        lines.extend(problems)
-        lines.extend(f"⊘ {page}" for page in report.boilerplate)
-        if report.articles_seen or not problems:
-            lines.append(f"✓ {name}: {report.articles_added} new, {report.articles_updated} updated, "
-                         f"{report.articles_unchanged} unchanged articles; {report.chunks_added} passages added")
-    return "\n".join(lines)
-
-
-def keep_upload(source: Path, folder: Path, name: str) -> Path:
-    """Copy an upload into ``folder`` as ``name``; an earlier, different upload of that name is kept, and this one
-    becomes ``name (2)`` and so on (an identical one is reused). Never writes outside ``folder``."""
-    stem, suffix = Path(name).stem, Path(name).suffix
-    for number in range(1, 1000):
-        stored = folder / (name if number == 1 else f"{stem} ({number}){suffix}")
-        try:
-            with open(source, "rb") as data, open(stored, "xb") as copy:  # "x": two uploads never share a name
-                shutil.copyfileobj(data, copy)
-            return stored
-        except FileExistsError:
-            if filecmp.cmp(source, stored, shallow=False):
-                return stored
-    raise InputError(f"{name}: too many different uploads of this name; rename the file")
-
-
-def safe_name(name: str) -> str:
-    """An uploaded file's name reduced to one harmless path component."""
-    cleaned = re.sub(r"[^\w.\- ]+", "_", Path(name.replace("\\", "/")).name).strip(" .") or "upload"
-    return cleaned[:120]
-
-
-def stats_html(assistant: NewsAssistant) -> str:
-    """The index's figures, one labelled row each: a table with no header row, as there is nothing to head. Source
-    names come from articles, so everything is escaped."""
-    try:
-        stats = assistant.stats()
-    except NewsragError as error:
-        return f'<div class="nr-empty"><strong>No index yet.</strong> {html.escape(str(error))}</div>'
-    more = len(stats.sources) - 12
-    sources = ", ".join(stats.sources[:12]) + (f" and {more} more" if more > 0 else "")
-    rows = {"Articles": f"{stats.articles:,}", "Passages": f"{stats.chunks:,}",
-            "Sources": f"{len(stats.sources)}{': ' + sources if sources else ''}",
-            "Dates": f"{stats.oldest} to {stats.newest}" if stats.oldest else "undated",
-            "Newest article": str(stats.newest or "undated"), "Embedding model": stats.embedding_model,
-            "Index": str(stats.path)}
-    body = "".join(f'<tr><th scope="row">{name}</th><td>{html.escape(value)}</td></tr>' for name, value in rows.items())
-    return f'<table class="nr-stats">{body}</table>'
-
-
-def source_choices(assistant: NewsAssistant) -> list[str]:
-    try:
-        return list(assistant.stats().sources)
-    except NewsragError:
-        return []
 
 
 def build_app(assistant: NewsAssistant) -> gr.Blocks:
@@ -507,4 +230,3 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     if not (sep and user and password):
         raise InputError("the login must be given as user:password (NEWSRAG_UI_AUTH or --auth)")
     return user, password
-

@@ -10,9 +10,7 @@ import html
 import threading
 from collections.abc import Callable
 
-from rag import NewsAssistant
-from rag.errors import NewsragError, one_line
-from rag.sources.feeds import RefreshReport
+from rag import NewsAssistant, NewsragError, RefreshReport, one_line
 
 
 def add_url(assistant: NewsAssistant, url: str) -> str:

@@ -10,10 +10,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from rag.answering.citations import MARKERS
-from rag.answering.sentences import sentences
-from rag.sources.loaders import origin_label
-from rag.types import Answer, Citation, Passage
+from rag import MARKERS, Answer, Citation, Passage, origin_label, sentences
 
 _WORD = re.compile(r"\w+")
 

@@ -18,18 +18,16 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_FLAGS, REQUIRE_BROWSER
 from conftest import SEEDS, free_port
 
 from rag.types import Answer, Citation, Passage
-from ui.app import parse_auth, safe_name, stats_html
+from ui.app import parse_auth
+from ui.render import stats_html
 from ui.sources import sources_html
+from ui.uploads import safe_name
 
-CHROMIUM = Path("/usr/bin/chromium")
-# read at import: the autouse fixture in conftest.py clears NEWSRAG_* before each test
-REQUIRE_BROWSER = os.environ.get("NEWSRAG_REQUIRE_BROWSER") == "1"
 SCREENSHOT = os.environ.get("NEWSRAG_UI_SCREENSHOT")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def passage(text: str, number: int = 1, url: str = "https://news.example/a") -> Passage:
@@ -299,7 +297,7 @@ def test_past_chats_survive_a_reload_in_the_same_browser_and_no_other_browser_se
 def test_one_client_gets_two_questions_in_flight_and_a_third_is_told_to_wait(served):
     from gradio_client import Client
 
-    from ui.app import PER_SESSION
+    from ui.limits import PER_SESSION
 
     url, _ = served
     client = Client(url, verbose=False)  # one session

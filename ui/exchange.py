@@ -1,0 +1,53 @@
+"""One question streamed to its answer: at each step the conversation as shown (HTML), the conversation as text
+(what follow-ups are read with), and the sources panel."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+
+import gradio as gr
+
+from rag import Answer, KeyPoint, KeyPoints, NewsAssistant, NewsragError, Retrieved
+from ui.options import Options
+from ui.render import answer_html, shown_message
+from ui.sources import sources_html
+
+Conversation = list[dict[str, str]]  # messages as chat UIs hold them: {"role", "content"}
+
+
+def chat(assistant: NewsAssistant, question: str, history: Conversation, options: Options,
+         shown: Conversation | None = None) -> Iterator[tuple[Conversation, Conversation, str]]:
+    """Stream one exchange: the conversation as shown (HTML, growing as the answer is checked), the conversation as
+    text (the history follow-ups are read with), and the sources panel."""
+    shown = list(shown if shown is not None else [shown_message(m) for m in history])
+    question = " ".join((question or "").split())
+    if not question:
+        yield shown, history, sources_html()
+        return
+    asking = assistant.with_settings(mode=options.mode, top_k=options.top_k)
+    shown = [*shown, {"role": "user", "content": html.escape(question, quote=False)},
+             {"role": "assistant", "content": "…"}]
+    asked = [*history, {"role": "user", "content": question}]
+    yield list(shown), asked, sources_html()
+    points: tuple[KeyPoint, ...] = ()
+    missing = lead = ""
+    try:
+        for event in asking.stream(question, history=history, filters=options.filters()):
+            if isinstance(event, Retrieved):
+                yield list(shown), asked, sources_html(reading=event.passages)
+                continue
+            if isinstance(event, KeyPoints):
+                points, missing = event.points, event.not_given
+            elif isinstance(event, str):
+                lead += event
+            elif isinstance(event, Answer):
+                shown[-1] = {"role": "assistant", "content": answer_html(event)}
+                yield list(shown), [*asked, {"role": "assistant", "content": event.text}], sources_html(event)
+                return
+            writing = bool(points) and asking.settings.mode != "extractive" and asking.settings.open_lead
+            shown[-1] = {"role": "assistant", "content": answer_html(None, lead, points, missing, writing)}
+            yield list(shown), asked, gr.skip()  # the panel keeps what it shows; only the answer grows
+    except NewsragError as error:
+        shown[-1] = {"role": "assistant", "content": html.escape(f"⚠️ {error}", quote=False)}
+        yield shown, asked, sources_html()

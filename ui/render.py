@@ -1,0 +1,62 @@
+"""Answers and the index's figures as the page shows them, in HTML: everything from the articles or the model is
+escaped, and each [n] in an answer is a link to its card in the sources panel (which ui.sources draws)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from rag import MARKERS, Answer, KeyPoint, NewsAssistant, NewsragError, point_line
+
+WRITING = '<p class="nr-writing">Summing up the points…</p>'  # shown above the points while the lead is written
+
+
+def answer_html(answer: Answer | None, lead: str = "", points: Sequence[KeyPoint] = (), missing: str = "",
+                writing: bool = False) -> str:
+    """An answer as the chat shows it: what the articles do not give, the lead, then the key points as a list, each
+    [n] a link to its source card. Everything from the articles or the model is escaped; only this markup is ours."""
+    if answer is not None:
+        if not answer.points:
+            return f'<div class="nr-answer">{_cited(answer.text)}</div>'
+        lead, points, missing = answer.lead, answer.points, answer.not_given
+    parts = [f'<p class="nr-missing">{_cited(missing)}</p>' if missing else "",
+             f'<p class="nr-lead">{_cited(lead)}</p>' if lead else "",
+             WRITING if writing and not lead else ""]
+    items = "".join(f'<li>{_cited(point_line(p).removeprefix("• "))}</li>' for p in points)
+    heading = "What the articles report" if missing else "Key points"
+    parts.append(f'<div class="nr-points-head">{heading}</div><ul class="nr-points">{items}</ul>' if points else "")
+    return f'<div class="nr-answer">{"".join(parts)}</div>'
+
+
+def _cited(text: str) -> str:
+    """``text`` escaped, with each [n] made a link to source card n (ui.sources)."""
+    def links(match: re.Match[str]) -> str:
+        numbers = [n.strip() for n in match.group(1).split(",")]
+        return "".join(f'<a class="nr-cite" href="#nr-source-{n}" data-source="{n}">[{n}]</a>' for n in numbers)
+
+    return MARKERS.sub(links, html.escape(text, quote=False))
+
+
+def shown_message(message: dict[str, str]) -> dict[str, str]:
+    content = message["content"]
+    shown = _cited(content) if message.get("role") == "assistant" else html.escape(content, quote=False)
+    return {**message, "content": shown}
+
+
+def stats_html(assistant: NewsAssistant) -> str:
+    """The index's figures, one labelled row each: a table with no header row, as there is nothing to head. Source
+    names come from articles, so everything is escaped."""
+    try:
+        stats = assistant.stats()
+    except NewsragError as error:
+        return f'<div class="nr-empty"><strong>No index yet.</strong> {html.escape(str(error))}</div>'
+    more = len(stats.sources) - 12
+    sources = ", ".join(stats.sources[:12]) + (f" and {more} more" if more > 0 else "")
+    rows = {"Articles": f"{stats.articles:,}", "Passages": f"{stats.chunks:,}",
+            "Sources": f"{len(stats.sources)}{': ' + sources if sources else ''}",
+            "Dates": f"{stats.oldest} to {stats.newest}" if stats.oldest else "undated",
+            "Newest article": str(stats.newest or "undated"), "Embedding model": stats.embedding_model,
+            "Index": str(stats.path)}
+    body = "".join(f'<tr><th scope="row">{name}</th><td>{html.escape(value)}</td></tr>' for name, value in rows.items())
+    return f'<table class="nr-stats">{body}</table>'
