@@ -11,11 +11,18 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from rag.answering.citations import point_line
-from rag.assistant import KeyPoints, Message, NewsAssistant
-from rag.errors import NewsragError
-from rag.sources.loaders import origin_label
-from rag.types import Answer, Citation, Filters, KeyPoint
+from rag import (
+    Answer,
+    Citation,
+    Filters,
+    KeyPoint,
+    KeyPoints,
+    Message,
+    NewsAssistant,
+    NewsragError,
+    origin_label,
+    point_line,
+)
 
 COMMANDS_HELP = "/sources: the last answer's sources in full · /new: a new conversation · /quit: leave"
 HISTORY_TURNS = 4  # question-answer pairs kept for follow-ups (the rewrite reads the last two)
@@ -110,7 +117,7 @@ class Chat:
         print(f"newsrag chat: {articles} in {stats.path}, answers by {self.assistant.settings.mode} "
               f"mode.\n{COMMANDS_HELP}", file=self.out, flush=True)
         if self.assistant.settings.mode == "local":
-            from rag.models.llm import speed_note
+            from rag import speed_note
 
             if note := speed_note():
                 print(f"note: {note}", file=self.out, flush=True)
