@@ -26,8 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rag.errors import InputError
-from rag.sources.records import parse_date
+from rag import InputError, parse_date
 
 
 @dataclass(frozen=True)

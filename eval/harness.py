@@ -3,8 +3,9 @@
 The corpus index is cached by the corpus's content hash (and the settings that shape an index), so a second run
 embeds nothing. Retrieval is scored on the retriever's top-10 ranking (no relevance floor); answers on what the
 assistant actually says: quiz questions by their short answer (EM, F1), open questions by the key facts their text
-states (see eval/scoring.py), each kind in its own report section. What is reported is the metric table in
-eval/metrics.py; eval/report.py writes it out.
+states (see eval/scoring.py), each kind in its own report section. Each question's result is an
+eval/results.py ``QuestionResult``; what is reported is the metric table in eval/metrics.py; eval/report.py writes it
+out (eval/plots.py draws its plots).
 """
 
 from __future__ import annotations
@@ -17,14 +18,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from eval.dataset import Dataset, Question, load_dataset
-from eval.metrics import DATE_USES, QuestionResult, Report, summarize
-from eval.metrics import retrieval_scores as retrieval_scores  # re-exported: eval/bench_retrieval.py reads it here
+from eval.metrics import Report, summarize
 from eval.report import write_report
+from eval.results import DATE_USES, QuestionResult
 from eval.scoring import answer_rank, gold_rank
-from rag.assistant import KeyPoints, NewsAssistant
-from rag.config import Settings
-from rag.models.catalog import resolve_precision
-from rag.types import Answer, Filters, Passage
+from rag import Answer, Filters, KeyPoints, NewsAssistant, Passage, Settings, resolve_precision
 
 RETRIEVAL_DEPTH = 10
 INDEX_FORMAT = 3  # bump when a code change alters what an index holds, so cached indexes are rebuilt
@@ -91,11 +89,12 @@ def cached_index(dataset: Dataset, settings: Settings, cache_dir: Path,
 
 
 def _load_chat_model(assistant: NewsAssistant) -> float | None:
-    """Load the chat model before the first question (its load time is reported apart from answer latency)."""
-    from rag.models.llm import LocalChatModel
-
-    model = assistant.chat_model
-    return round(model.load().load_seconds, 2) if isinstance(model, LocalChatModel) else None
+    """Load the chat model before the first question (its load time is reported apart from answer latency). Only
+    the local model loads in this process: its ``load()`` returns the loaded model with its ``load_seconds``. A
+    server's model (mode openai) has no ``load``, and extractive mode no chat model: None."""
+    load = getattr(assistant.chat_model, "load", None)
+    seconds = getattr(load(), "load_seconds", None) if callable(load) else None
+    return None if seconds is None else round(seconds, 2)
 
 
 def _ask(assistant: NewsAssistant, question: Question, dates: str) -> QuestionResult:

@@ -1,108 +1,35 @@
 """The metric table and the typed report: every figure an evaluation reports is one ``Metric`` in ``METRICS``.
 
-``summarize`` computes the table into a ``Report``; report.json, report.md, the plots and the summary ``newsrag eval``
-prints all loop over the same table, so a new metric is one more entry here (as sentence-transformers evaluators
-name their metrics once and report them everywhere). The per-question results live here too, so that the harness
-(which produces them) and the report writer (which reads them) share one module and import neither each other.
+``summarize`` computes the table over the per-question results (eval/results.py) into a ``Report``; report.json,
+report.md, the plots and the summary ``newsrag eval`` prints all loop over the same table, so a new metric is one more
+entry here (as sentence-transformers evaluators name their metrics once and report them everywhere).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from eval.dataset import Dataset, Question
+from eval.results import DATE_USES, QuestionResult
 from eval.scoring import (
-    all_facts,
     answer_rank,
     citation_precision,
     exact_match,
-    facts_stated,
-    grounded_facts,
     hit_at,
-    key_fact_recall,
     mean,
     percentile,
     reciprocal_rank,
-    says_not_given,
     token_f1,
 )
-from rag.types import Answer
+from rag import Answer
 
 Section = Literal["retrieval", "answers", "open_answers", "speed"]
 Aggregate = Literal["mean", "p50", "p95", "run"]  # "run": one figure of the whole run (ingest speed, model load)
-DATE_USES = ("soft", "hard")  # how a question's date is used; retrieval is scored under both
 
 
-# --- per-question results ---
-
-@dataclass(frozen=True)
-class QuestionResult:
-    question: Question
-    answer: Answer
-    gold_rank: int | None
-    answer_rank: int | None
-    retrieval_ms: float
-    answer_ms: float
-    first_token_ms: float | None
-    top_score: float | None = None  # similarity of the best passage: where the refusal threshold falls
-    other_ranks: tuple[int | None, int | None] = (None, None)  # (gold, answer) rank with the other DATE_USES entry
-
-    @property
-    def em(self) -> float | None:
-        return None if self.question.answer is None else exact_match(self.answer.short_answer, self.question.answer)
-
-    @property
-    def f1(self) -> float | None:
-        return None if self.question.answer is None else token_f1(self.answer.short_answer, self.question.answer)
-
-    @property
-    def cited_urls(self) -> list[str]:
-        return [c.url for c in self.answer.citations]
-
-    @property
-    def refused(self) -> bool:
-        """A declined answer. For an open question, an answer that says the articles do not give the detail counts
-        too (``says_not_given``); a quiz question counts only the assistant's own refusal."""
-        return self.answer.refused or (self.question.is_open and says_not_given(self.answer.text))
-
-    @property
-    def facts(self) -> list[bool]:
-        """For each of an open question's key facts, whether the answer states it."""
-        return facts_stated(self.answer.text, self.question.key_facts)
-
-    @property
-    def key_fact_recall(self) -> float | None:
-        return key_fact_recall(self.answer.text, self.question.key_facts)
-
-    @property
-    def context(self) -> str:
-        """What the answerer read before writing: an open answer's key points (all its lead reads), else the
-        passages the chat model (or the quoter) read."""
-        if self.answer.points:
-            return " ".join(p.text for p in self.answer.points)
-        return " ".join(p.text for p in self.answer.passages)
-
-    @property
-    def context_key_fact_recall(self) -> float | None:
-        """The share of key facts in ``context``: what selection left for the writing to state."""
-        return key_fact_recall(self.context, self.question.key_facts)
-
-    @property
-    def all_facts(self) -> float | None:
-        return all_facts(self.answer.text, self.question.key_facts)
-
-    @property
-    def grounded(self) -> float | None:
-        return grounded_facts(self.answer.text, self.question.key_facts,
-                              [c.passage.text for c in self.answer.citations])
-
-    def under_other_dates(self) -> QuestionResult:
-        """This result with the ranks of the other date use, so the retrieval metrics score that ranking."""
-        return replace(self, gold_rank=self.other_ranks[0], answer_rank=self.other_ranks[1],
-                       other_ranks=(self.gold_rank, self.answer_rank))
-
+# --- the table ---
 
 @dataclass(frozen=True)
 class RunFigures:
@@ -111,8 +38,6 @@ class RunFigures:
     ingest_chunks_per_s: float | None = None  # measured when the index was built (None: it was cached before)
     model_load_s: float | None = None  # the chat model's load, once per process (None: extractive mode)
 
-
-# --- the table ---
 
 @dataclass(frozen=True)
 class Unit:
@@ -372,7 +297,7 @@ def _open_counts(results: Sequence[QuestionResult]) -> OpenCounts | None:
 
 
 def retrieval_scores(gold: Sequence[int | None], answer: Sequence[int | None]) -> dict[str, float | None]:
-    """The retrieval metrics over bare ranks (eval/bench_retrieval.py): ``gold``, the gold-article ranks of the
+    """The retrieval metrics over bare ranks (eval/benchmarks/retrieval.py): ``gold``, the gold-article ranks of the
     questions with gold URLs; ``answer``, the answer ranks of those with a gold answer."""
     nothing = Answer(question="", text="", citations=(), passages=(), mode="")
     stand_ins = [QuestionResult(Question("", "", None, gold_urls=("gold",)), nothing, rank, None, 0.0, 0.0, None)

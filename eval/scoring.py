@@ -1,4 +1,4 @@
-"""Scorers, each a small pure function so its numbers can be checked by hand (see tests/test_scoring.py).
+"""Scorers, each a small pure function so its numbers can be checked by hand (see tests/eval/test_scoring.py).
 
 Answer normalisation follows SQuAD (lower-case, delete punctuation, drop the articles a/an/the, squeeze spaces),
 with one deliberate difference: Unicode punctuation is deleted too, not just ASCII, so “Squid Game” matches

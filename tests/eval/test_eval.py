@@ -13,8 +13,9 @@ from conftest import ROOT
 from cli.main import main
 from eval.dataset import Dataset, Question, load_dataset
 from eval.harness import run_eval
-from eval.metrics import METRICS, MS, PER_SECOND, RATE, SECONDS, Metric, QuestionResult, section, summarize
+from eval.metrics import METRICS, MS, PER_SECOND, RATE, SECONDS, Metric, section, summarize
 from eval.report import summary_text, write_report
+from eval.results import QuestionResult
 from eval.scoring import fact_stated, mean
 from rag.errors import InputError
 from rag.types import Answer, Citation, Passage
@@ -347,19 +348,19 @@ def test_units_write_figures_for_people():
 
 
 def test_plots_show_every_series(tmp_path):
-    from eval.report import _latency_plot, _recall_plot
+    from eval.plots import latency_plot, recall_plot
 
     dataset, results = _mixed()
     results = [replace(r, retrieval_ms=12.0 + i, gold_rank=1, answer_rank=1) for i, r in enumerate(results)]
     report = summarize(dataset, "extractive", results, None)
-    recall = _recall_plot(report, results).axes[0].get_lines()
+    recall = recall_plot(report, results).axes[0].get_lines()
     assert len(recall) == 2 and all(list(line.get_ydata()) == [1.0] * 10 for line in recall)  # on top of each other
     # … yet both show: one dashed line of small markers over a solid one of large hollow markers
     assert len({line.get_linestyle() for line in recall}) == len({line.get_markersize() for line in recall}) == 2
     assert len({line.get_marker() for line in recall}) == 2
     assert any(line.get_markerfacecolor() == "none" for line in recall)
     # retrieval takes ~15 ms, answers 100-4,000 ms: each latency has its own panel, with bars, whole-number counts
-    panels = _latency_plot(results).axes
+    panels = latency_plot(results).axes
     assert [ax.get_title(loc="left").split(" - ")[0] for ax in panels] == [
         "retrieval latency", "answer latency (retrieval included)", "first token latency",
         "open questions: answer latency (retrieval included)", "open questions: first token latency"]

@@ -1,6 +1,6 @@
 """Benchmark a local chat model as newsrag loads it (``LocalChatModel``: its slots, context and threads): load time,
 prompt tokens/s, generated tokens/s, first-token time for a prompt of a given size. Figures come from llama.cpp's
-own timings. Run: ``python -m eval.bench_llm [MODEL] [--prompt-tokens N]``.
+own timings. Run: ``python -m eval.benchmarks.llm [MODEL] [--prompt-tokens N]``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def main() -> None:
 
     import xllamacpp
 
-    from rag.config import Settings
+    from rag import Settings
     from rag.models.llm import LocalChatModel
 
     model = LocalChatModel(model_path=str(gguf_path(args.model)), context_tokens=Settings().llm_context,

@@ -2,13 +2,13 @@
 question its own client, as separate people), on loopback. Prints throughput, p50/p95 latency, errors, uncited
 answers and the process's resident memory before and at its peak during the load.
 
-    python -m eval.bench_load                                  # 20 at once over seeds/, the configured mode
-    python -m eval.bench_load --mode extractive --questions 40 --concurrency 20
-    python -m eval.bench_load --index my-index --gold eval/gold/my-set     # a gold set folder (eval/dataset.py)
-    python -m eval.bench_load --questions 60 --concurrency 20 --channel app --model-server 4
+    python -m eval.benchmarks.load                                  # 20 at once over seeds/, the configured mode
+    python -m eval.benchmarks.load --mode extractive --questions 40 --concurrency 20
+    python -m eval.benchmarks.load --index my-index --gold eval/gold/my-set     # a gold set folder (eval/dataset.py)
+    python -m eval.benchmarks.load --questions 60 --concurrency 20 --channel app --model-server 4
         # 20 people asking 3 questions each through the app, answered by llama.cpp's HTTP server with 4 slots
 
-``tests/test_load.py`` runs the same load (quoted-sentence answers) in CI and checks nothing fails.
+``tests/system/test_load.py`` runs the same load (quoted-sentence answers) in CI and checks nothing fails.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eval.benchmarks.common import ROOT, rss_mb
 from eval.dataset import load_dataset
 from eval.scoring import percentile
+from rag import NewsAssistant
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLD = ROOT / "eval" / "gold" / "seeds"
 
 Asker = Callable[[str], str]  # asks one question, returns the answer's text
@@ -61,13 +62,6 @@ class LoadReport:
                 f"{self.rss_mb_peak:,.0f} MB")
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def run_load(ask: Asker, questions: Sequence[str], concurrency: int, channel: str) -> LoadReport:
     """Ask all ``questions``, ``concurrency`` at a time, sampling memory while they run."""
     before, peak, done = rss_mb(), [rss_mb()], threading.Event()
@@ -97,7 +91,7 @@ def run_load(ask: Asker, questions: Sequence[str], concurrency: int, channel: st
                       max(peak[0], rss_mb()))
 
 
-def api_asker(assistant) -> Asker:  # noqa: ANN001
+def api_asker(assistant: NewsAssistant) -> Asker:
     return lambda question: assistant.ask(question).text
 
 
@@ -123,7 +117,6 @@ def questions_from(gold: Path, count: int) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     import tempfile
 
-    from rag import NewsAssistant
     from ui.app import launch
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -141,8 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         overrides: dict[str, Any] = {"mode": args.mode} if args.mode else {}
         if args.model_server:
-            from rag.config import Settings
-            from rag.models.server import start_model_server
+            from rag import Settings, start_model_server
 
             server = start_model_server(Settings(), port=_free_port(), slots=args.model_server)
             print(f"model server: {server.base_url}, {server.slots} slots, loaded in {server.load_seconds:.1f} s")

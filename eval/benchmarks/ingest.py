@@ -1,6 +1,6 @@
 """Ingest speed through newsrag's own code, measured side by side in one run on this machine:
 
-    python -m eval.bench_ingest --corpus ../shared/benchmarks/rtqa-2022-dev/corpus.jsonl [--limit N]
+    python -m eval.benchmarks.ingest --corpus ../shared/benchmarks/rtqa-2022-dev/corpus.jsonl [--limit N]
 
 1. **plain**: the same articles and chunks written through newsrag's index (``NewsIndex.embed`` at float32, then
    ``NewsIndex.write``, 256 chunks of whole articles at a time, under ``NewsIndex.writing``) without the ingest
@@ -12,7 +12,7 @@
    latency at that size, over the held-back articles' titles.
 
 Every step checks that the index holds the chunks it reports (``NewsIndex.count``). Scale (an index of a million
-chunks, searched and added to) is ``eval/bench_scale.py``.
+chunks, searched and added to) is ``eval/benchmarks/scale.py``.
 
 Every step runs in its own process, so each peak RSS is its own; models are loaded before the clock starts.
 """
@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eval.benchmarks.common import run_step, step_result
 from eval.scoring import percentile
 
 HELD_BACK = 10  # articles added to the finished index in step 3
@@ -45,9 +44,7 @@ def main() -> None:
     parser.add_argument("--args", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
-        result = STEPS[args.step](**json.loads(args.args))
-        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        print("RESULT " + json.dumps(result))
+        step_result(STEPS[args.step](**json.loads(args.args)))
         return
 
     work = Path(args.work or tempfile.mkdtemp(prefix="newsrag-bench-"))
@@ -64,12 +61,7 @@ def main() -> None:
 
     def run(label: str, step: str, **kwargs: Any) -> dict[str, Any]:
         print(f"… {label}", flush=True)
-        out = subprocess.run([sys.executable, "-m", "eval.bench_ingest", "--corpus", args.corpus, "--step", step,
-                              "--args", json.dumps(kwargs)], capture_output=True, text=True)
-        found = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
-        if out.returncode or not found:
-            sys.exit(f"bench_ingest: step {label!r} failed:\n{out.stderr[-3000:]}")
-        result = json.loads(found[-1][len("RESULT "):])
+        result = run_step("eval.benchmarks.ingest", args.corpus, step, kwargs, f"bench_ingest: step {label!r} failed")
         rows.append((label, result))
         print(f"  {result}", flush=True)
         return result
@@ -102,10 +94,9 @@ def main() -> None:
 
 def step_plain(corpus: str, index: str) -> dict[str, Any]:
     """Chunk, embed and write through ``NewsIndex`` directly, whole articles 256 chunks at a time."""
-    from rag.assistant import NewsAssistant
+    from rag import Article, Chunk, NewsAssistant
     from rag.indexing.chunking import Chunker
     from rag.sources.loaders import load
-    from rag.types import Article, Chunk
 
     started = time.perf_counter()
     assistant = NewsAssistant(index_dir=index, mode="extractive", embed_precision="float32")
@@ -146,9 +137,8 @@ def _holds(store: Any, expected: int | None = None) -> int:
 
 def step_newsrag(corpus: str, index: str, precision: str, search_after: bool = False) -> dict[str, Any]:
     """``NewsAssistant.ingest`` into ``index``; with ``search_after``, then the search timings."""
-    from rag.assistant import NewsAssistant
+    from rag import Article, NewsAssistant
     from rag.sources.loaders import load
-    from rag.types import Article
 
     started = time.perf_counter()
     assistant = NewsAssistant(index_dir=index, mode="extractive", embed_precision=precision)

@@ -1,14 +1,15 @@
 """newsrag at scale, through its own code paths: ``NewsAssistant.ingest`` builds the index, ``search`` (hybrid, the
 default) and ``ask`` answer from it, and an incremental ingest adds 10 articles to it, at several sizes.
 
-    python -m eval.bench_scale --corpus ../shared/benchmarks/rtqa-2022-dev/corpus.jsonl [--sizes 50000,200000,1000000]
+    python -m eval.benchmarks.scale --corpus ../shared/benchmarks/rtqa-2022-dev/corpus.jsonl  # --sizes: 50k,200k,1M
 
-Each size has its own index, grown by whole copies of the corpus (``eval/copies.py``: each article again under a
-new URL and a later date) until it holds at least that many chunks, and kept in ``--work``: a rerun only measures.
-A fresh process opens each index and measures, so each peak RSS is that of a process serving it.
+Each size has its own index, grown by whole copies of the corpus (``copy_lines`` in ``eval/benchmarks/common.py``:
+each article again under a new URL and a later date) until it holds at least that many chunks, and kept in
+``--work``: a rerun only measures. A fresh process opens each index and measures, so each peak RSS is that of a
+process serving it.
 
-The embedder is not the subject here: a cheap hashed-words embedder (``eval/hashed_embeddings.py``, 384 dimensions
-like MiniLM, so Chroma's vector index is as big) stands in for the model, which would take hours to embed a
+The embedder is not the subject here: a cheap hashed-words embedder (``HashedEmbeddings`` in ``common.py``, 384
+dimensions like MiniLM, so Chroma's vector index is as big) stands in for the model, which would take hours to embed a
 million chunks on 2 cores. Answers are extractive (no chat model).
 "Records read" counts what Chroma's ``get`` returned during a step: a step that re-read the whole store would
 show the index's size there.
@@ -18,13 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from eval.benchmarks.common import HashedEmbeddings, copy_lines, peak_rss_mb, run_step, step_result
 
 ADDED = 10  # articles in the incremental ingest
 ASKED = 50  # questions answered (extractive) at each size; all are searched
@@ -41,9 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.step:
         steps: dict[str, Callable[..., dict[str, Any]]] = {"build": step_build, "measure": step_measure}
-        result = steps[args.step](**json.loads(args.args))
-        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        print("RESULT " + json.dumps(result), flush=True)
+        step_result(steps[args.step](**json.loads(args.args)))
         return
 
     work = Path(args.work)
@@ -70,27 +68,19 @@ def main() -> None:
 
 def run(step: str, **kwargs: Any) -> dict[str, Any]:
     print(f"… {step} {kwargs.get('size', '')}", flush=True)
-    out = subprocess.run([sys.executable, "-m", "eval.bench_scale", "--corpus", kwargs["corpus"], "--step", step,
-                          "--args", json.dumps(kwargs)], capture_output=True, text=True)
-    found = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
-    if out.returncode or not found:
-        sys.exit(f"bench_scale: step {step!r} failed:\n{out.stderr[-3000:]}")
-    result = json.loads(found[-1][len("RESULT "):])
+    result = run_step("eval.benchmarks.scale", kwargs["corpus"], step, kwargs, f"bench_scale: step {step!r} failed")
     print(f"  {result}", flush=True)
     return result
 
 
 def assistant_for(index: str) -> Any:
-    from eval.hashed_embeddings import HashedEmbeddings
-    from rag.assistant import NewsAssistant
+    from rag import NewsAssistant
 
     return NewsAssistant(index_dir=index, mode="extractive", embeddings=HashedEmbeddings(384))
 
 
 def step_build(corpus: str, index: str, copies: str, size: int) -> dict[str, Any]:
     """Ingest whole copies of the corpus until the index holds at least ``size`` chunks."""
-    from eval.copies import copy_lines
-
     assistant = assistant_for(index)
     folder = Path(copies)
     folder.mkdir(parents=True, exist_ok=True)
@@ -104,7 +94,7 @@ def step_build(corpus: str, index: str, copies: str, size: int) -> dict[str, Any
     log = Path(index) / "build.json"  # a rerun that builds nothing reports the build that made the index
     if chunks:
         seconds = time.perf_counter() - started
-        peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        peak = peak_rss_mb()
         log.write_text(json.dumps({"chunks_added": chunks, "seconds": seconds, "chunks_per_s": chunks / seconds,
                                    "build_rss_mb": peak}))
     return json.loads(log.read_text())
@@ -113,11 +103,10 @@ def step_build(corpus: str, index: str, copies: str, size: int) -> dict[str, Any
 def step_measure(corpus: str, index: str, copies: str, questions: str) -> dict[str, Any]:
     import chromadb.api.models.Collection as chroma_collection
 
-    from eval.copies import copy_lines
     from eval.dataset import load_dataset
     from eval.scoring import percentile
+    from rag import Filters
     from rag.stores.chroma import NewsIndex
-    from rag.types import Filters
 
     records_read = [0]
     original_get = chroma_collection.Collection.get

@@ -2,8 +2,8 @@
 and the eval do), printing the process's resident memory every 25 answers. A server that answers all day must not
 grow: after warm-up (the first 50) RSS should stay within 5%.
 
-    python -m eval.bench_soak                                   # 300 questions of rtqa-2022-dev, the configured mode
-    python -m eval.bench_soak --dataset ../shared/benchmarks/rtqa-open-dev --questions 100 --cache /work/evalcache
+    python -m eval.benchmarks.soak                  # 300 questions of rtqa-2022-dev, the configured mode
+    python -m eval.benchmarks.soak --dataset ../shared/benchmarks/rtqa-open-dev --questions 100 --cache /work/evalcache
 
 Questions repeat in order when the set has fewer than ``--questions``. The corpus index is the eval's cached one.
 """
@@ -16,24 +16,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from eval.bench_load import rss_mb
+from eval.benchmarks.common import ROOT, rss_mb, status_mb
 from eval.dataset import load_dataset
 from eval.harness import cached_index
-from rag.config import ANSWER_MODES, Settings
-from rag.types import Answer, Filters
+from rag import ANSWER_MODES, Answer, Filters, Settings
 
-ROOT = Path(__file__).resolve().parents[1]
 EVERY = 25
 WARM_UP = 50
-
-
-def memory(kind: str) -> float:
-    """One line of /proc/self/status in MB: RssAnon is the heap (what leaks), RssFile pages of mapped files (the
-    model, the index: bounded by their size, and given back when memory is short)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{kind}:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def main() -> None:
@@ -65,7 +54,7 @@ def main() -> None:
         if n % EVERY == 0:
             rss[n] = rss_mb()
             window = seconds[-EVERY:]
-            anon, files = (memory(kind) for kind in ("RssAnon", "RssFile"))
+            anon, files = (status_mb(kind) for kind in ("RssAnon", "RssFile"))
             print(f"question {n:>4}: RSS {rss[n]:,.0f} MB (heap {anon:,.0f}, files {files:,.0f}); "
                   f"last {EVERY} answers p50 {statistics.median(window):.1f} s, max {max(window):.1f} s", flush=True)
     if WARM_UP in rss and len(rss) > WARM_UP // EVERY:

@@ -4,14 +4,14 @@ For each question of a dataset, the product's own retrieval (hybrid, the questio
 ``newsrag eval`` asks) gives the top chunks; each way of cutting them to a word budget is then scored by the share of
 key facts (open questions) or gold answers (quiz questions) left in the cut text:
 
-- windows: ``rag.answering.focus.PassageFocuser`` (the best sentence of each chunk by the bi-encoder, grown by neighbours,
-  60 words a passage), what quiz answers read;
-- sentences: ``rag.answering.selection.SentenceSelector`` (every sentence scored by the cross-encoder, chosen greedily with
-  redundancy and article penalties), what open answers read;
+- windows: ``rag.answering.windows.PassageFocuser`` (the best sentence of each chunk by the bi-encoder, grown by
+  neighbours, 60 words a passage), what quiz answers read;
+- sentences: ``rag.answering.key_points.KeyPointSelector`` (every sentence scored by the cross-encoder, chosen
+  greedily with redundancy and article penalties), what open answers read;
 - all chunks: the ceiling, with no cut.
 
-    python -m eval.bench_selection --dataset ../shared/benchmarks/rtqa-open-dev
-    python -m eval.bench_selection --dataset ../shared/benchmarks/rtqa-2022-dev --sample 100
+    python -m eval.benchmarks.selection --dataset ../shared/benchmarks/rtqa-open-dev
+    python -m eval.benchmarks.selection --dataset ../shared/benchmarks/rtqa-2022-dev --sample 100
 
 It also times the selector (cross-encoder scoring of every candidate sentence), per question. Run it alone on the
 machine: the timings are its figures.
@@ -25,20 +25,19 @@ import statistics
 import time
 from pathlib import Path
 
-from eval.dataset import load_dataset
+from eval.dataset import Question, load_dataset
 from eval.harness import cached_index
 from eval.scoring import answer_rank, facts_stated
-from rag.answering.focus import PassageFocuser
-from rag.answering.selection import SENTENCE_TOKENS, SentenceSelector
-from rag.config import Settings
+from rag import Filters, Settings
+from rag.answering.key_points import SENTENCE_TOKENS, KeyPointSelector
+from rag.answering.windows import PassageFocuser
 from rag.models.cross_encoder import load_cross_encoder
-from rag.types import Filters
 
 BUDGETS = (60, 120, 180, 240, 320)
 WINDOW_WORDS = 60
 
 
-def share(text: str, question) -> float:  # noqa: ANN001 - eval.dataset.Question
+def share(text: str, question: Question) -> float:
     if question.is_open:
         stated = facts_stated(text, question.key_facts)
         return sum(stated) / len(stated)
@@ -85,7 +84,7 @@ def main() -> None:
         scored = []
         timings, counts = [], []
         for q, r in zip(questions, retrieved):
-            selector = SentenceSelector(model, max_points=100, max_words=10_000, max_chunks=chunks, titles=titles)
+            selector = KeyPointSelector(model, max_points=100, max_words=10_000, max_chunks=chunks, titles=titles)
             candidates = selector.candidates(r)
             started = time.perf_counter()
             scores = selector.scores(q.question, candidates)
@@ -97,7 +96,7 @@ def main() -> None:
             for budget in BUDGETS:
                 total = []
                 for q, (candidates, scores) in zip(questions, scored):
-                    selector = SentenceSelector(model, max_points=100, max_words=budget, max_chunks=chunks,
+                    selector = KeyPointSelector(model, max_points=100, max_words=budget, max_chunks=chunks,
                                                 redundancy=redundancy, same_article=same, margin=margin)
                     total.append(share(" ".join(p.text for p in selector.choose(candidates, scores)), q))
                 shares.append(statistics.mean(total))

@@ -1,13 +1,13 @@
 """Site boilerplate on a real corpus, through newsrag's own ingest (``NewsAssistant.ingest`` with its page registry):
 
-    python -m eval.bench_boilerplate --corpus ../shared/benchmarks/rtqa-2022-dev/corpus.jsonl
+    python -m eval.benchmarks.boilerplate --corpus ../shared/benchmarks/rtqa-2022-dev/corpus.jsonl
 
 Prints how many pages were set aside and of which sites; whether each set-aside group is one text (the bodies
 compared word for word); every other group of near-same bodies on one site, which is kept (copies under one title,
 or an article under a revised headline that its text states), so a reader can check that no real article was lost;
 that no set-aside body is found by search afterwards; and what the check costs at ingest (the same ingest without
-the page registry beside it). The embedder is the cheap
-hashed stand-in (``eval/hashed_embeddings.py``): it is not the subject here.
+the page registry beside it). The embedder is the cheap hashed stand-in (``HashedEmbeddings`` in
+``eval/benchmarks/common.py``): it is not the subject here.
 """
 
 from __future__ import annotations
@@ -20,13 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.hashed_embeddings import HashedEmbeddings
-from rag import NewsAssistant
+from eval.benchmarks.common import HashedEmbeddings
+from rag import Article, NewsAssistant
 from rag.indexing.boilerplate import SAME_TEXT, signature, site_of
 from rag.indexing.chunking import Chunker
 from rag.indexing.ingest import ingest
 from rag.sources.loaders import load
-from rag.types import Article
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """Compare retrieval setups side by side on one dataset, in one run: BM25, dense, hybrid (RRF) and hybrid plus
 cross-encoder reranking, each scored on answer recall@1/5/10, gold-article hit@5, MRR and latency.
 
-    python -m eval.bench_retrieval --dataset ../shared/benchmarks/rtqa-2022-dev [--sample N] [--dates soft] \
+    python -m eval.benchmarks.retrieval --dataset ../shared/benchmarks/rtqa-2022-dev [--sample N] [--dates soft] \
         [--embedder M]
 
 It uses the eval harness's cached index (built on first use) and its scorers. The first-stage rankings are read
@@ -21,11 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from eval.dataset import load_dataset
-from eval.harness import RETRIEVAL_DEPTH, cached_index, ranks, retrieval_scores
+from eval.harness import RETRIEVAL_DEPTH, cached_index, ranks
+from eval.metrics import retrieval_scores
 from eval.scoring import percentile
-from rag.config import EMBED_PRECISIONS, Settings
+from rag import Filters, Passage, Settings
+from rag.config import EMBED_PRECISIONS
 from rag.retrieval.retriever import Recency, fuse
-from rag.types import Filters, Passage
 
 Ranking = list[Passage]
 

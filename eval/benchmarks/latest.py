@@ -5,7 +5,7 @@
 2. with no date given, for the questions whose wording asks about now ("latest", "this week", "current" …): the
    same figures with the preference on and off, to see what it does when nobody passes a date.
 
-    python -m eval.bench_latest --dataset ../shared/benchmarks/rtqa-2022-dev [--limit N]
+    python -m eval.benchmarks.latest --dataset ../shared/benchmarks/rtqa-2022-dev [--limit N]
 
 It uses the eval harness's cached index of the dataset's corpus (built on first use, as ``newsrag eval`` does).
 """
@@ -13,18 +13,18 @@ It uses the eval harness's cached index of the dataset's corpus (built on first 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from unittest import mock
 
-from eval.dataset import load_dataset
+from eval.dataset import Question, load_dataset
 from eval.harness import RETRIEVAL_DEPTH, cached_index, ranks
 from eval.scoring import hit_at, mean, reciprocal_rank
-from rag.config import Settings
-from rag.retrieval.retriever import asks_for_latest
-from rag.types import Filters
+from rag import Filters, NewsAssistant, Settings
+from rag.question import asks_for_latest
 
 
-def figures(assistant, questions, dated: bool) -> dict[str, float | None]:
+def figures(assistant: NewsAssistant, questions: Sequence[Question], dated: bool) -> dict[str, float | None]:
     gold, answer = [], []
     for question in questions:
         filters = Filters(around=question.as_of) if dated else None
@@ -54,7 +54,7 @@ def main() -> None:
     for label, subset, dated in (("all, date given", questions, True),
                                  ("asks about now, no date", asking_now, False)):
         on = figures(assistant, subset, dated)
-        with mock.patch("rag.retrieval.retriever.asks_for_latest", return_value=False):
+        with mock.patch("rag.retrieval.retriever.asks_for_latest", return_value=False):  # where the retriever reads it
             off = figures(assistant, subset, dated)
         rows.append((label, on, off))
     print(f"{dataset.name}: {len(questions)} questions, {len(asking_now)} ask about now\n")

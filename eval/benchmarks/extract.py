@@ -6,8 +6,8 @@ in the extracted text and ``without`` snippets (boilerplate) that must not. Summ
 absent; a page an extractor fails on counts every ``with`` as missed and every ``without`` as absent. Whitespace is
 collapsed on both sides before matching. Dates count as right when the day matches the gold date.
 
-    python -m eval.bench_extract                                   # eval/gold/extraction, prints the table
-    python -m eval.bench_extract --gold eval/gold/extraction --out /tmp/extract.json --repeat 3
+    python -m eval.benchmarks.extract                                   # eval/gold/extraction, prints the table
+    python -m eval.benchmarks.extract --gold eval/gold/extraction --out /tmp/extract.json --repeat 3
 
 The pages and their snippets are in ``eval/gold/extraction`` (README.md there says where they come from). No
 network: everything is read from that folder. Timings are per page (median of the best of ``--repeat`` runs), so
@@ -29,17 +29,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from rag.sources.extract import _json_ld_article  # the JSON-LD reading is unchanged from the old parser's
-from rag.sources.records import parse_date  # unchanged too
+from eval.benchmarks.common import ROOT
+from rag import parse_date  # unchanged from the old parser's
 
-ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "eval" / "gold" / "extraction"
 
 Extractor = Callable[[str, str], tuple[str | None, date | None]]  # (html, url) -> (main text, publication day)
 
 
-# --- the baseline: rag/sources/loaders.py's HTML reader before trafilatura (git show HEAD:rag/sources/loaders.py, _HTMLText and
-# _load_html), its text and date logic only, copied so that this comparison outlives the code it replaced.
+# --- the baseline: newsrag's HTML reader before trafilatura (``git show 5556c5d^:rag/loaders.py``: _HTMLText,
+# _json_ld_article and _load_html), its text and date logic only, copied so that this comparison outlives the code
+# it replaced.
 
 class _OldHTMLText(HTMLParser):
     SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "iframe"}
@@ -101,11 +101,28 @@ def _old_name(value: Any) -> str:
     return "" if value is None or isinstance(value, (dict, list)) else str(value)
 
 
+def _old_json_ld_article(blocks: list[str]) -> dict[str, Any]:
+    """The first schema.org article object (NewsArticle, BlogPosting, …) in a page's JSON-LD blocks, or {}."""
+    for block in blocks:
+        try:
+            data = json.loads(block)
+        except (ValueError, RecursionError):  # a broken block costs its metadata, never the article
+            continue
+        tops = [n for n in (data if isinstance(data, list) else [data]) if isinstance(n, dict)]
+        graphs = [node for n in tops if isinstance(n.get("@graph"), list) for node in n["@graph"]]
+        for node in (n for n in [*tops, *graphs] if isinstance(n, dict)):
+            kinds = node.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(isinstance(k, str) and k.endswith(("Article", "BlogPosting")) for k in kinds):
+                return node
+    return {}
+
+
 def old_parser(html: str, url: str) -> tuple[str | None, date | None]:
     parser = _OldHTMLText()
     parser.feed(html)
     parser.close()
-    meta, ld = parser.meta, _json_ld_article(parser.json_ld)
+    meta, ld = parser.meta, _old_json_ld_article(parser.json_ld)
     published = next((meta[k] for k in _OLD_DATES if meta.get(k)), None) or _old_name(ld.get("datePublished")) \
         or meta.get("time")
     return "".join(parser.parts), parse_date(published)
