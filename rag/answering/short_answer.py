@@ -1,8 +1,9 @@
 """The short answer: the phrase in an answer sentence that answers the question (a name, a place, a date, a number).
 
-Used by the extractive mode, which has no model to write one. Classic answer-type matching: the question's wh-word
-says what kind of phrase is wanted; candidates of that kind that the question does not already contain are taken
-from the sentence, and the one nearest the question's own words wins. Falls back to the whole sentence.
+Used by the extractive mode, which has no model to write one. Classic answer-type matching: the question's wh-word says
+what kind of phrase is wanted (``rag.question.answer_type``); candidates of that kind that the question does not already
+contain are taken from the sentence, and the one nearest the question's own words wins. Falls back to the whole
+sentence.
 
 >>> short_answer("Where did Assad flee?", "Assad and his family fled the country, seeking refuge in Russia.")
 'Russia'
@@ -11,6 +12,8 @@ from the sentence, and the one nearest the question's own words wins. Falls back
 from __future__ import annotations
 
 import re
+
+from rag.question import answer_type
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
@@ -30,15 +33,6 @@ can could should may might not no after before during this week recently new""".
 def _stem(word: str) -> str:
     """Crude but language-agnostic: "apprehending" ~ "apprehend", "Russian" ~ "Russia"."""
     return word.lower()[:5]
-
-
-def _kind(question: str) -> str:
-    q = question.lower()
-    if re.search(r"\b(how (many|much|long|old|far)|what (percent|percentage|number|amount)|how high)\b", q):
-        return "number"
-    if re.search(r"\b(when|what (year|date|day|month)|which (year|day|month))\b", q):
-        return "date"
-    return "name"
 
 
 def _name_spans(sentence: str) -> list[tuple[int, int]]:
@@ -69,7 +63,7 @@ def short_answer(question: str, sentence: str) -> str:
     """The phrase of ``sentence`` most likely to answer ``question``, or ``sentence`` itself if none stands out."""
     sentence = re.sub(r"\s*\[\d+\]", "", sentence).strip()
     asked = {_stem(w) for w in re.findall(r"[\w’'-]+", question)}
-    kind = _kind(question)
+    kind = answer_type(question)
     pattern_spans = {
         "number": [m.span() for m in _NUMBER.finditer(sentence)],
         "date": [m.span() for m in _DATE.finditer(sentence)],

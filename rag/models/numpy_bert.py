@@ -4,7 +4,7 @@ Questions and the sentences scored against them are a few dozen short texts per 
 sentence-transformers to embed them cost 5.3 s of a one-shot ``newsrag ask``, and torch's bfloat16 kernels grew the
 memory of a long-running process with every new batch shape. This is the same network (a BERT encoder, mean pooling,
 normalised) computed in float32 with NumPy's BLAS, from the same ``model.safetensors``: its vectors match
-sentence-transformers' float32 ones to ~1e-6 (``tests/test_embeddings.py``). Indexing, which embeds thousands of
+sentence-transformers' float32 ones to ~1e-6 (``tests/models/test_embeddings.py``). Indexing, which embeds thousands of
 chunks, still runs on sentence-transformers (bfloat16 where the CPU has it).
 """
 

@@ -3,7 +3,7 @@
 trafilatura is built and benchmarked for main-text extraction (navigation, share bars, "related" lists and cookie
 notices go; the story stays), and its metadata pass runs htmldate for the publication date. What a news page
 declares about itself for search engines (schema.org JSON-LD ``NewsArticle``, Open Graph, ``<link rel=canonical>``)
-is more exact than any guess, so it wins where present. ``eval/bench_extract.py`` compares this with the
+is more exact than any guess, so it wins where present. ``eval/benchmarks/extract.py`` compares this with the
 hand-written parser it replaced (docs/extraction.md).
 
 >>> from rag.sources.extract import extract_page

@@ -25,7 +25,7 @@ from pathlib import Path
 from rag.errors import InputError, NewsragError, StoreError, one_line
 from rag.sources.fetch import FetchError, is_url, problem_with
 from rag.sources.web import WebReader, canonical_url, fetchable_url
-from rag.stores.local_db import LocalDB
+from rag.stores.local_db import LocalDB, immediate_transaction
 from rag.types import Article, FeedResult, IngestReport, LoadProblem, RefreshReport
 
 FILE = "feeds.sqlite3"
@@ -131,17 +131,11 @@ class FeedList(LocalDB):
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot write the feed list {self.path}: {exc}") from None
+        try:
+            with immediate_transaction(self._db, self._lock):
+                yield
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the feed list {self.path}: {exc}") from None
 
 
 Store = Callable[[str, list[Article | LoadProblem]], IngestReport]  # (feed URL, its articles) -> what was indexed

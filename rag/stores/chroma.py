@@ -15,12 +15,10 @@ binds an SQL variable per record, and SQLite refuses more than 32,766.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import shutil
 import sqlite3
-import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -32,19 +30,18 @@ from typing import Any
 
 import numpy as np
 
-from rag.errors import InputError, StoreError
+from rag.errors import StoreError
 from rag.models.embeddings import NewsEmbeddings
 from rag.stores.keywords import FILE as KEYWORDS_FILE
 from rag.stores.keywords import KeywordIndex, KeywordRow, rows_from_chroma
-from rag.types import Chunk, Filters, IndexStats, Passage, day_number
+from rag.stores.locking import REGISTRY, interrupted, note, write_lock, writers_of
+from rag.stores.lookups import articles_under, named_articles
+from rag.stores.records import chroma_where, chunk_metadata, read_pages, to_passage
+from rag.types import Chunk, Filters, IndexStats, Passage
 
 COLLECTION = "news"
-_RELOADING = threading.Lock()
-_WRITERS: dict[str, threading.RLock] = {}  # index folder -> its writers in this process, one at a time
 _FRESH_AT: dict[str, str] = {}  # index folder -> the revision this process's Chroma store reflects
 REPEAT_CACHE = 8192  # vectors of recently embedded chunk texts kept for reuse (~12 MB at 384 dimensions)
-LOCK_FILE = "write.lock"
-PAGE = 5000  # records one Chroma read asks for at most: it binds an SQL variable each, and SQLite allows 32,766
 
 
 @dataclass(frozen=True)
@@ -126,7 +123,7 @@ class NewsIndex:
             self._synced = revision
             return
         key = str(self.path.resolve())
-        with _RELOADING:
+        with REGISTRY:
             if _FRESH_AT.get(key) != revision:
                 _reload_chroma(self._client)
                 _FRESH_AT[key] = revision
@@ -164,36 +161,18 @@ class NewsIndex:
         (an upload and a background feed refresh in the app) wait their turn; another process's writer, or a nested
         write in the same thread, raises ``StoreError`` naming the writer at work. With a Chroma server the lock
         only covers processes on this machine."""
-        with _writers_of(self.path):
+        with writers_of(self.path):
             yield from self._locked()
 
     def _locked(self) -> Iterator[int]:
-        lock_path = self.path / LOCK_FILE
-        try:
-            handle = open(lock_path, "a+", encoding="utf-8")
-        except OSError as exc:
-            raise StoreError(f"cannot lock the index at {self.location}: {exc.strerror or exc}") from None
-        with handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().split()
-                who = f"process {holder[1]}" if len(holder) > 1 else "another process"
-                raise StoreError(f"the index at {self.location} is being written by {who} (another newsrag ingest, "
-                                 "remove or upload); wait for it to finish and try again") from None
-            try:
-                self.sync()  # never save a stale vector index over another process's writes
-                handle.seek(0)
-                interrupted = handle.read().startswith("writing")
-                repaired = self.repair() if interrupted else 0
-                if not self._server:
-                    self.keywords.ensure_current()  # an index from before the keyword file: build it now, once
-                _note(handle, f"writing {os.getpid()}\n")
-                yield repaired
-                _note(handle, "")
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with write_lock(self.path, self.location) as handle:
+            self.sync()  # never save a stale vector index over another process's writes
+            repaired = self.repair() if interrupted(handle) else 0
+            if not self._server:
+                self.keywords.ensure_current()  # an index from before the keyword file: build it now, once
+            note(handle, f"writing {os.getpid()}\n")
+            yield repaired
+            note(handle, "")
 
     def repair(self) -> int:
         """Delete chunks that no complete article owns: those of an article with no chunk 0, beyond its chunk
@@ -273,29 +252,14 @@ class NewsIndex:
         return sum(counts.values())
 
     def find_articles(self, targets: Sequence[str]) -> list[str]:
-        """Ids of stored articles that ``targets`` name: an article id, a URL, the feed they came through, or a file
-        or folder they were read from. Raises ``InputError`` naming a target that matches nothing, before anything
-        is removed."""
-        heads = self._heads()
-        found: dict[str, None] = {}
-        for target in targets:
-            root = Path(target).expanduser().resolve()
-            matches = [m["article_id"] for m in heads  # "file" is the feed or page URL of an article from the web
-                       if target in (m["article_id"], m.get("url"), m.get("file")) or _under(m.get("file", ""), [root])]
-            if not matches:
-                raise InputError(f"nothing in the index at {self.location} matches {target!r} (an article id, "
-                                 "a URL, or the file or folder an article was read from)")
-            found.update(dict.fromkeys(matches))
-        return list(found)
+        """Ids of stored articles that ``targets`` name (``rag.stores.lookups.named_articles``); raises ``InputError``
+        naming a target that matches nothing, before anything is removed."""
+        return named_articles(self._heads(), targets, self.location)
 
     def articles_from_files(self, paths: Sequence[str | Path], exclude: Collection[str] = (),
                             keep_files: Collection[str] = ()) -> list[str]:
-        """Ids of stored articles read from a file at or under ``paths``, except the ``exclude`` ids and articles
-        of ``keep_files``. Articles indexed before files were recorded (no ``file``) are never matched."""
-        roots = [Path(p).expanduser().resolve() for p in paths]
-        return [m["article_id"] for m in self._heads()
-                if m.get("file") not in keep_files and m["article_id"] not in exclude
-                and _under(m.get("file", ""), roots)]
+        """Ids of stored articles read from a file at or under ``paths`` (``rag.stores.lookups.articles_under``)."""
+        return articles_under(self._heads(), paths, exclude, keep_files)
 
     def _heads(self) -> list[dict[str, Any]]:
         """The metadata of every article (its chunk 0)."""
@@ -303,24 +267,7 @@ class NewsIndex:
 
     def _pages(self, include: list[Any], ids: Sequence[str] | None = None,
                where: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-        """Chroma's ``get`` a page of at most ``PAGE`` records at a time: of ``ids``, or of every chunk (that
-        matches ``where``). One ``get`` of more records than SQLite's variable limit fails."""
-        try:
-            if ids is not None:
-                for start in range(0, len(ids), PAGE):
-                    yield dict(self._collection.get(ids=list(ids[start:start + PAGE]), include=include))
-                return
-            offset = 0
-            while True:
-                got = self._collection.get(where=where, include=include, limit=PAGE, offset=offset)
-                page: dict[str, Any] = dict(got)
-                if page["ids"]:
-                    yield page
-                if len(page["ids"]) < PAGE:
-                    return
-                offset += PAGE
-        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
-            raise StoreError(f"cannot read the index at {self.location}: {exc}") from None
+        return read_pages(self._collection, self.location, include, ids, where)
 
     def _keyword_pages(self) -> Iterator[list[KeywordRow]]:
         """Every chunk, a page at a time, as keyword rows (to build the keyword index)."""
@@ -338,7 +285,7 @@ class NewsIndex:
         for start in range(0, len(rows), self._max_batch):
             batch = rows[start:start + self._max_batch]
             ids, texts = [c.id for c, _ in batch], [c.text for c, _ in batch]
-            metadatas = [_metadata(c, counts[c.article.id], files.get(c.article.id, "")) for c, _ in batch]
+            metadatas = [chunk_metadata(c, counts[c.article.id], files.get(c.article.id, "")) for c, _ in batch]
             self._collection.upsert(ids=ids, embeddings=np.asarray([v for _, v in batch], dtype=np.float32),
                                     documents=texts, metadatas=metadatas)  # type: ignore[arg-type]
             self.keywords.add(rows_from_chroma(ids, texts, metadatas))
@@ -355,7 +302,7 @@ class NewsIndex:
                 hits = self._store.similarity_search_with_score(query, k=k, filter=where)
             except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
                 raise StoreError(f"cannot search the index at {self.location}: {exc}") from None
-        return [_passage(doc.id or "", doc.page_content, doc.metadata, 1.0 - distance) for doc, distance in hits]
+        return [to_passage(doc.id or "", doc.page_content, doc.metadata, 1.0 - distance) for doc, distance in hits]
 
     def keyword_search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         """The ``k`` best BM25 matches for ``query``, best first, scored (like ``search``) by cosine similarity."""
@@ -370,7 +317,7 @@ class NewsIndex:
         query_vector = np.asarray(self.embeddings.embed_query(query))
         vectors = np.asarray(got["embeddings"])
         scores = vectors @ query_vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query_vector) + 1e-12)
-        found = {i: _passage(i, text, meta, float(score))
+        found = {i: to_passage(i, text, meta, float(score))
                  for i, text, meta, score in zip(got["ids"], got["documents"], got["metadatas"], scores)}
         return [found[i] for i in ids if i in found]
 
@@ -402,41 +349,6 @@ class NewsIndex:
         )
 
 
-_CHROMA_FIELDS = {"source": "source", "day": "published_day"}
-_CHROMA_OPS = {"in": "$in", ">=": "$gte", "<=": "$lte", ">": "$gt"}
-
-
-def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
-    """``filters``' conditions in Chroma's ``where`` syntax (None: no filter)."""
-    clauses = [{_CHROMA_FIELDS[r.field]: {_CHROMA_OPS[r.op]: list(r.value) if isinstance(r.value, tuple) else r.value}}
-               for r in (filters.conditions() if filters else ())]
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _metadata(chunk: Chunk, chunk_count: int, file: str) -> dict[str, Any]:
-    article = chunk.article
-    meta: dict[str, Any] = {
-        "article_id": article.id, "ordinal": chunk.ordinal, "start": chunk.start, "end": chunk.end,
-        "title": article.title, "source": article.source, "url": article.url, "origin": article.origin,
-        "authors": "; ".join(article.authors), "file": file,
-        "published_at": article.published_at.isoformat() if article.published_at else "",
-    }
-    meta["published_day"] = day_number(article.published_at)  # numeric, for date-range filters
-    meta["content_hash"] = article.content_hash  # on every chunk: ``repair`` finds chunks of two versions mixed
-    if chunk.ordinal == 0:
-        meta["chunk_count"] = chunk_count
-    return meta
-
-
-def _writers_of(path: Path) -> threading.RLock:
-    """The lock this process's writers of the index at ``path`` take in turn (re-entrant: a nested write in the same
-    thread goes on to the file lock, which refuses it with the usual message)."""
-    with _RELOADING:
-        return _WRITERS.setdefault(str(path.resolve()), threading.RLock())
-
-
 def _reload_chroma(client: Any) -> None:
     """Replace this process's Chroma system for ``client``'s folder by a freshly loaded one; clients made after
     this get it. Chroma (1.x) has no public call for this: it keeps one system per folder in
@@ -454,25 +366,9 @@ def _reload_chroma(client: Any) -> None:
     SharedSystemClient._identifier_to_system[client._identifier] = system
 
 
-def _note(handle: Any, text: str) -> None:
-    """Replace the lock file's note, durably: after a crash the next writer must see that a write was under way."""
-    handle.seek(0)
-    handle.truncate()
-    handle.write(text)
-    handle.flush()
-    os.fsync(handle.fileno())
 
 
-def _under(file: str, roots: Sequence[Path]) -> bool:
-    return bool(file) and any(Path(file) == root or Path(file).is_relative_to(root) for root in roots)
 
 
-def _passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
-    return Passage(
-        chunk_id=chunk_id, article_id=meta["article_id"], text=text, title=meta.get("title", ""),
-        source=meta.get("source", ""), url=meta.get("url", ""),
-        published_at=date.fromisoformat(meta["published_at"]) if meta.get("published_at") else None,
-        authors=tuple(a for a in meta.get("authors", "").split("; ") if a),
-        start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), score=float(score),
-        origin=meta.get("origin", ""),
-    )
+
+

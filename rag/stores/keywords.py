@@ -19,10 +19,11 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.stores.local_db import immediate_transaction
 from rag.types import Filters
 
 FILE = "keywords.sqlite3"
@@ -178,17 +179,8 @@ class KeywordIndex:
             row = self._db.execute("SELECT value FROM state WHERE key = 'built_at'").fetchone()
         return row[0] if row else None
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """``BEGIN IMMEDIATE`` takes SQLite's write lock at once, so two writers never both read, then write."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[None]:
+        return immediate_transaction(self._db, self._lock)
 
 
 def query_terms(query: str) -> list[str]:
