@@ -29,7 +29,7 @@ def free_port() -> int:
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's NEWSRAG_* environment or a newsrag.toml in the working folder. Tests answer in
-    extractive mode unless they ask for another: the chat model is the subject of tests/test_llm.py only."""
+    extractive mode unless they ask for another: the chat model is the subject of tests/models/test_llm.py only."""
     for name in list(os.environ):
         if name.startswith("NEWSRAG_"):
             monkeypatch.delenv(name)

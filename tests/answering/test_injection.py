@@ -1,12 +1,12 @@
 """Prompt injection and hostile markup in articles: fake [n] markers, "SYSTEM:" lines, chat-template tokens, HTML,
 scripts, Markdown links and images. They must not change what is answered or cited, and the UI shows them as
-text. (The chat model's side, orders and attempts to make it reveal its prompt, is in tests/test_llm.py.)"""
+text. (The chat model's side, orders and attempts to make it reveal its prompt, is in tests/models/test_llm.py.)"""
 
 from __future__ import annotations
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_FLAGS, REQUIRE_BROWSER
 from conftest import free_port
-from test_ui import CHROMIUM, CHROMIUM_FLAGS, REQUIRE_BROWSER
 
 from rag.answering.citations import MARKERS
 from rag.answering.prompts import BLANKED, SYSTEM_PROMPT, answer_messages, neutralise

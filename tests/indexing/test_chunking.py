@@ -62,7 +62,7 @@ def test_seed_article_chunks_cover_the_whole_text():
 
 
 def test_benchmark_articles_map_back_exactly():
-    corpus = Path(__file__).resolve().parents[2] / "shared/benchmarks/rtqa-2022-dev/corpus.jsonl"
+    corpus = Path(__file__).resolve().parents[3] / "shared/benchmarks/rtqa-2022-dev/corpus.jsonl"
     if not corpus.exists():
         pytest.skip("benchmark corpus not beside the checkout")
     chunker = Chunker.from_settings(Settings())

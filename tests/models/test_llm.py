@@ -11,7 +11,7 @@ import io
 
 import pytest
 from conftest import SEEDS
-from test_answerers import AWARD, TRAM
+from sample_news import AWARD, TRAM
 
 from cli.terminal import Chat
 from rag import Answer, NewsAssistant, Retrieved

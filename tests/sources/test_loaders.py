@@ -89,7 +89,7 @@ def test_jsonl_bad_lines_are_skipped_with_line_numbers(tmp_path):
 
 
 def test_benchmark_corpus_format_loads():
-    corpus = Path(__file__).resolve().parents[2] / "shared/benchmarks/rtqa-2022-dev/corpus.jsonl"
+    corpus = Path(__file__).resolve().parents[3] / "shared/benchmarks/rtqa-2022-dev/corpus.jsonl"
     if not corpus.exists():
         pytest.skip("benchmark corpus not beside the checkout")
     first = json.loads(corpus.open(encoding="utf-8").readline())

@@ -81,7 +81,8 @@ def test_open_without_a_login_warns_and_a_login_is_enforced(assistant, capsys):
 def test_uploads_are_size_limited_and_never_overwrite_an_earlier_upload(assistant, tmp_path):
     from gradio_client import Client, handle_file
 
-    from ui.app import launch, uploads_dir
+    from ui.app import launch
+    from ui.uploads import uploads_dir
 
     app = launch(assistant, port=free_port(), block=False)
     try:

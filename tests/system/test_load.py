@@ -1,13 +1,13 @@
 """Load: 20 questions at once through the Python API and through the running Gradio app (``gradio_client``), on
 loopback, with a real index and real embeddings. Answers are quoted sentences: the subject is concurrency, not
-the chat model (``python -m eval.bench_load`` measures the local model under the same load)."""
+the chat model (``python -m eval.benchmarks.load`` measures the local model under the same load)."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import free_port
 
-from eval.bench_load import SEED_GOLD, api_asker, app_asker, questions_from, run_load
+from eval.benchmarks.load import SEED_GOLD, api_asker, app_asker, questions_from, run_load
 from rag.types import Answer
 
 QUESTIONS = questions_from(SEED_GOLD, 20)
@@ -42,7 +42,7 @@ def app_url(seeded):
 
 
 def test_twenty_questions_at_once_through_the_app(app_url, one_at_a_time):
-    from ui.app import answer_html
+    from ui.render import answer_html
 
     shown = [answer_html(a) for a in one_at_a_time]  # the chat shows each answer as HTML, [n] linked to its card
     for _ in range(2):  # a second wave: the server still answers every one, and memory has not kept growing

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval.hashed_embeddings import HashedEmbeddings
+from eval.benchmarks.common import HashedEmbeddings
 from rag import NewsAssistant
 from rag.retrieval.retriever import FUSION_DEPTH
 from rag.stores.keywords import KeywordRow
