@@ -27,11 +27,8 @@ if TYPE_CHECKING:  # heavy modules load lazily, on first use
 
 
 class Components:
-    """The parts of a ``NewsAssistant``, built from its settings on first use and kept (``cached_property``).
-
-    Settings come from ``settings`` (or ``Settings.load()``: config file and ``NEWSRAG_*`` environment), and any
-    keyword in ``overrides`` (e.g. ``index_dir="my-index"``, ``top_k=8``) wins over both.
-    """
+    """The parts of a ``NewsAssistant``, built from its settings on first use and kept (``cached_property``). How
+    the settings are found: ``NewsAssistant``."""
 
     def __init__(self, index_dir: str | Path | None = None, settings: Settings | None = None,
                  embeddings: Any = None, **overrides: Any) -> None:

@@ -31,15 +31,16 @@ from typing import Any
 
 from eval.benchmarks.common import ROOT
 from rag import parse_date  # unchanged from the old parser's
+from rag.sources.extract import json_ld_article  # unchanged too: the old parser's JSON-LD reader lives on there
 
 GOLD = ROOT / "eval" / "gold" / "extraction"
 
 Extractor = Callable[[str, str], tuple[str | None, date | None]]  # (html, url) -> (main text, publication day)
 
 
-# --- the baseline: newsrag's HTML reader before trafilatura (``git show 5556c5d^:rag/loaders.py``: _HTMLText,
-# _json_ld_article and _load_html), its text and date logic only, copied so that this comparison outlives the code
-# it replaced.
+# --- the baseline: newsrag's HTML reader before trafilatura (``git show 5556c5d^:rag/loaders.py``: _HTMLText and
+# _load_html), its text and date logic only, copied so that this comparison outlives the code it replaced (its JSON-LD
+# reader is today's ``json_ld_article``).
 
 class _OldHTMLText(HTMLParser):
     SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "iframe"}
@@ -101,28 +102,11 @@ def _old_name(value: Any) -> str:
     return "" if value is None or isinstance(value, (dict, list)) else str(value)
 
 
-def _old_json_ld_article(blocks: list[str]) -> dict[str, Any]:
-    """The first schema.org article object (NewsArticle, BlogPosting, …) in a page's JSON-LD blocks, or {}."""
-    for block in blocks:
-        try:
-            data = json.loads(block)
-        except (ValueError, RecursionError):  # a broken block costs its metadata, never the article
-            continue
-        tops = [n for n in (data if isinstance(data, list) else [data]) if isinstance(n, dict)]
-        graphs = [node for n in tops if isinstance(n.get("@graph"), list) for node in n["@graph"]]
-        for node in (n for n in [*tops, *graphs] if isinstance(n, dict)):
-            kinds = node.get("@type")
-            kinds = kinds if isinstance(kinds, list) else [kinds]
-            if any(isinstance(k, str) and k.endswith(("Article", "BlogPosting")) for k in kinds):
-                return node
-    return {}
-
-
 def old_parser(html: str, url: str) -> tuple[str | None, date | None]:
     parser = _OldHTMLText()
     parser.feed(html)
     parser.close()
-    meta, ld = parser.meta, _old_json_ld_article(parser.json_ld)
+    meta, ld = parser.meta, json_ld_article(parser.json_ld)
     published = next((meta[k] for k in _OLD_DATES if meta.get(k)), None) or _old_name(ld.get("datePublished")) \
         or meta.get("time")
     return "".join(parser.parts), parse_date(published)

@@ -99,10 +99,10 @@ def _declared_metadata(html: str) -> _Metadata:
     scanner = _Declared()
     scanner.feed(html)
     scanner.close()
-    return _Metadata(scanner.meta, _json_ld_article(scanner.json_ld))
+    return _Metadata(scanner.meta, json_ld_article(scanner.json_ld))
 
 
-def _json_ld_article(blocks: list[str]) -> dict[str, Any]:
+def json_ld_article(blocks: list[str]) -> dict[str, Any]:
     """The first schema.org article object (NewsArticle, BlogPosting, …) in a page's JSON-LD blocks, or {}."""
     for block in blocks:
         try:

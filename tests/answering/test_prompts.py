@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from rag.answering.evidence import supporting_sentence
 from rag.answering.prompts import BLANKED, NO_ANSWER, SYSTEM_PROMPT, answer_messages, format_sources, neutralise
 from rag.answering.replies import is_no_answer, lead_phrase
-from rag.question import needs_context
 from rag.types import Passage
 
 
@@ -66,11 +63,3 @@ def test_a_phrase_answer_is_followed_by_the_cited_sentence_that_states_it():
     assert supporting_sentence("He resigned on Friday after a long and bitter vote [1].", passages) == ""
     quoted = [passage('“Squid Game” is coming back, Netflix said. It said "soon".')]
     assert supporting_sentence("Squid Game [1]", quoted) == " — “‘Squid Game’ is coming back, Netflix said.” [1]"
-
-
-@pytest.mark.parametrize(("question", "needed"), [
-    ("Where did he go?", True), ("Who was fighting there?", True), ("And Russia?", True), ("Tell me more", True),
-    ("What else happened?", True), ("Who seized Deir ez-Zor?", False), ("Where did Assad flee to?", False),
-])
-def test_only_a_follow_up_that_points_back_needs_the_conversation(question, needed):
-    assert needs_context(question) is needed

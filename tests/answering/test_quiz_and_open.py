@@ -13,7 +13,6 @@ from rag.answering.answerer import Reading
 from rag.answering.open import OpenAnswerer
 from rag.answering.quiz import QuizAnswerer
 from rag.question import OPEN, QUIZ
-from rag.question import form as question_form
 from rag.types import KeyPoint, Passage
 
 HERON = """Herons return to the old marsh
@@ -22,25 +21,6 @@ Grey herons nested in the old marsh this spring for the first time in a decade, 
 """
 
 FLOOR = 0.55  # above what these questions score against their articles, so the floor alone would refuse them
-
-
-@pytest.mark.parametrize("question", [
-    "Summarize the situation in Syria.", "Why are there clashes in Syria?", "How did Russia react to the news?",
-    "Give me a timeline of the opposition's advance.", "What's the latest on the N7 tram?",
-    "Compare the two candidates' plans.", "What happened in Aleppo?", "What did the new authorities say about Assad?",
-    "What caused the floods, and how bad was the damage?", "Tell me about the Crystal Heron award.",
-])
-def test_open_questions(question):
-    assert question_form(question) == OPEN
-
-
-@pytest.mark.parametrize("question", [
-    "Where did Assad flee to?", "Who won the Crystal Heron award?", "How many people were killed in the clashes?",
-    "When does the N7 run?", "Which city did the Kurdish forces seize?", "What is the population of Aleppo?",
-    "How much did the skeleton sell for?", "What did she make?",
-])
-def test_quiz_questions(question):
-    assert question_form(question) == QUIZ
 
 
 def passage(text: str, n: int) -> Passage:
