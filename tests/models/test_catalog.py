@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from rag import models
 from rag.errors import ModelError
+from rag.models import catalog
 
 
 def fake_parts(root, prefix: str, slices: list[bytes]) -> None:
@@ -24,19 +24,19 @@ def test_parts_are_joined_in_order_once_and_checked(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     monkeypatch.setenv("NEWSRAG_CACHE", str(tmp_path / "cache"))
     joined = b"".join(slices)
-    spec = models.PackagedModel("fake", "fake.gguf", "fakemodel_part", 3, len(joined),
+    spec = catalog.PackagedModel("fake", "fake.gguf", "fakemodel_part", 3, len(joined),
                                 hashlib.sha256(joined).hexdigest(), "MIT")
-    monkeypatch.setitem(models.PACKAGED_MODELS, "fake", spec)
+    monkeypatch.setitem(catalog.PACKAGED_MODELS, "fake", spec)
 
-    path = models.gguf_path("fake")
+    path = catalog.gguf_path("fake")
     assert path == tmp_path / "cache" / "models" / "fake.gguf" and path.read_bytes() == joined
-    assert models.gguf_path("fake") == path  # second call reuses the file
+    assert catalog.gguf_path("fake") == path  # second call reuses the file
     assert [p.name for p in path.parent.iterdir()] == ["fake.gguf"]  # no partial file left behind
 
-    bad = models.PackagedModel("bad", "bad.gguf", "fakemodel_part", 3, len(joined), "0" * 64, "MIT")
-    monkeypatch.setitem(models.PACKAGED_MODELS, "bad", bad)
+    bad = catalog.PackagedModel("bad", "bad.gguf", "fakemodel_part", 3, len(joined), "0" * 64, "MIT")
+    monkeypatch.setitem(catalog.PACKAGED_MODELS, "bad", bad)
     with pytest.raises(ModelError, match="wrong sha256"):
-        models.gguf_path("bad")
+        catalog.gguf_path("bad")
     assert sorted(p.name for p in path.parent.iterdir()) == ["fake.gguf"]
 
 
@@ -44,11 +44,11 @@ def test_missing_part_names_the_package(tmp_path, monkeypatch):
     fake_parts(tmp_path / "site", "halfmodel_part", [b"only one"])
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     monkeypatch.setenv("NEWSRAG_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setitem(models.PACKAGED_MODELS, "half", models.PackagedModel("half", "h.gguf", "halfmodel_part", 2, 9, None, "MIT"))
+    monkeypatch.setitem(catalog.PACKAGED_MODELS, "half", catalog.PackagedModel("half", "h.gguf", "halfmodel_part", 2, 9, None, "MIT"))
     with pytest.raises(ModelError, match="needs the package halfmodel-part2"):
-        models.gguf_path("half")
+        catalog.gguf_path("half")
 
 
 def test_the_default_model_is_installed_and_assembles():
-    path = models.gguf_path(models.DEFAULT_LLM)
-    assert path.stat().st_size == models.PACKAGED_MODELS[models.DEFAULT_LLM].size
+    path = catalog.gguf_path(catalog.DEFAULT_LLM)
+    assert path.stat().st_size == catalog.PACKAGED_MODELS[catalog.DEFAULT_LLM].size

@@ -174,7 +174,7 @@ def test_a_terminal_chat_answers_short_questions_and_follow_ups_about_rare_names
 def test_an_answer_nobody_reads_any_more_stops_being_written(local):
     """A stop button closes the stream: the model stops at its next token rather than writing 300 tokens for no
     one while the next question waits for it (and a generation left running at exit aborts the process)."""
-    from rag import llm
+    from rag.models import llm
 
     server = local._lead_chat_model.load()
     request = {"messages": [{"role": "user", "content": "Count from one to three hundred in words, one per line."}],
