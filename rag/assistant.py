@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.corpus import Corpus
 from rag.errors import InputError, StoreError
+from rag.question import OPEN, form, needs_context
 from rag.types import Answer, Filters, KeyPoints, Message, Passage, Retrieved, StreamEvent
 
 if TYPE_CHECKING:
@@ -56,14 +57,11 @@ class NewsAssistant(Corpus):
 
     def answerer(self, question: str) -> Answerer:
         """The answerer for this question's form (``rag.question.form``) and this assistant's mode."""
-        from rag.question import form
-
         return self.answerers[form(question)]
 
     def _chain(self, answerer: Answerer) -> Runnable:
         """Retrieval, the answerer's reading of the passages, then its writer: one LCEL chain per answerer."""
         from rag.answering.answerer import build_chain
-        from rag.question import OPEN
 
         depth = self.settings.point_chunks if answerer.form == OPEN else self.settings.top_k
         retriever = self.retriever(k=max(depth, self.settings.top_k))
@@ -155,13 +153,9 @@ class NewsAssistant(Corpus):
         rewritten to stand alone by the chat model when there is one and its rewrite is a question, else joined to
         the previous question (enough for the embedder to find the same topic). A follow-up that names its
         subject is used as it is."""
-        if not history:
+        if not history or not needs_context(question):
             return question
         from rag.answering.follow_ups import condense_question
-        from rag.question import needs_context
-
-        if not needs_context(question):
-            return question
 
         rewritten = condense_question(self.chat_model, question, history) if self.chat_model is not None else None
         return rewritten or standalone_query(question, history)

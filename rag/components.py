@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.config import Settings
 from rag.errors import StoreError
+from rag.question import OPEN, QUIZ
 
 if TYPE_CHECKING:  # heavy modules load lazily, on first use
     from langchain_core.language_models import BaseChatModel
@@ -87,7 +88,6 @@ class Components:
         from rag.answering.open import OpenAnswerer
         from rag.answering.quoting import QuotingAnswerer
         from rag.models.cross_encoder import load_cross_encoder
-        from rag.question import OPEN, QUIZ
 
         s = self.settings
         select = KeyPointSelector(load_cross_encoder(SENTENCE_TOKENS), s.key_points, s.key_point_words,

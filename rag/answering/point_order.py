@@ -62,7 +62,7 @@ def event_day(text: str, published: date | None) -> date | None:
 def _by_side(question: str, points: Sequence[Passage]) -> list[Passage]:
     """A comparison's points grouped by the side they are about: the question's parts around "compare … with",
     "versus", "and" each have words of their own, and a point goes with the side whose words it shares most."""
-    sides = [content_words_of(part) for part in compared_parts(question) if content_words_of(part)]
+    sides = [words for words in map(content_words_of, compared_parts(question)) if words]
     if len(sides) < 2:
         return list(points)
     shared = frozenset.intersection(*sides)

@@ -4,9 +4,10 @@ Each chunk is stored under ``<article id>:<ordinal>`` with its article's content
 chunk count, so re-ingesting can tell unchanged, changed and new articles apart without re-embedding anything.
 
 Crash safety: chunk 0 is written last and deleted first, so an ingest killed half-way leaves the article looking
-unfinished and the next run redoes it. Writers hold ``write.lock`` in the index folder (one writer at a time;
-the operating system releases it when a writer dies, even by SIGKILL). A writer that finds the lock's note of an
-unfinished write left by a dead one first runs ``repair``, which removes chunks no complete article owns.
+unfinished and the next run redoes it. Writers hold ``write.lock`` in the index folder (one writer at a time; the
+operating system releases it when a writer dies, even by SIGKILL; ``rag.stores.locking``). A writer that finds the
+lock's note of an unfinished write left by a dead one first runs ``repair``, which removes chunks no complete article
+owns.
 
 The keyword index (``rag/stores/keywords.py``) gets every write too, batch by batch right after Chroma's, and ``repair``
 brings it back in line with Chroma. Reads of many records go a page of ``PAGE`` at a time: one Chroma ``get``
