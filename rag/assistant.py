@@ -14,13 +14,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rag.corpus import Corpus
 from rag.errors import InputError, StoreError
-from rag.question import OPEN, form, needs_context
-from rag.types import Answer, Filters, KeyPoints, Message, Passage, Retrieved, StreamEvent
+from rag.question import OPEN, briefing_request, form, needs_context
+from rag.types import Answer, Briefing, Filters, KeyPoints, Message, Passage, Retrieved, Story, StreamEvent
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -85,6 +85,7 @@ class NewsAssistant(Corpus):
         """Yield ``Retrieved`` (the sources), for an open question ``KeyPoints``, then text pieces (``str``), each
         only once the grounding check has passed it, then the final ``Answer``. Nothing unchecked is yielded: a quiz
         answer's phrase comes whole, once checked; an open answer's lead sentence by sentence."""
+        from rag.answering.briefing import briefing_answer
         from rag.answering.citations import NOT_COVERED, cite
 
         question = " ".join((question or "").split())
@@ -97,6 +98,16 @@ class NewsAssistant(Corpus):
         if self.index.is_empty():
             raise StoreError(f"the index at {self.settings.index_dir} is empty: add articles first "
                              "(newsrag ingest PATH, or NewsAssistant.ingest)")
+        request = briefing_request(question) if self.settings.stories and not history else None
+        if request is not None:
+            day = (as_of or date.today()) - timedelta(days=1 if request.yesterday else 0)
+            briefing = self.brief(topic=request.topic, days=request.days, as_of=day, today=as_of is None)
+            answer = briefing_answer(question, briefing, self.settings.mode)
+            yield Retrieved(answer.passages)
+            if answer.points:
+                yield KeyPoints(answer.points)
+            yield answer
+            return
         if as_of or around:
             base = filters or Filters()
             filters = replace(base, as_of=as_of or base.as_of, around=around or base.around)
@@ -117,6 +128,50 @@ class NewsAssistant(Corpus):
             yield KeyPoints(reading.points, reading.missing)
         yield from answerer.answer(question, reading, (u["text"] for u in updates if "text" in u),
                                    self.settings.mode)
+
+    def brief(self, since: date | None = None, until: date | None = None, topic: str = "", limit: int | None = None,
+              days: int = 7, as_of: date | None = None, today: bool = True) -> Briefing:
+        """The biggest stories of a window, each with its key points quoted and cited (no chat model: about a
+        second). The window is ``since``..``until``; a missing end is ``days`` from the other, and with neither the
+        ``days`` up to ``as_of`` (default today). When the newest article is older than the window (``today``: the
+        day was not chosen by the caller), the ``days`` up to the newest article are briefed instead, and
+        ``Briefing.note`` says so. ``topic`` keeps the stories retrieval finds about it."""
+        from rag.answering.briefing import with_points
+        from rag.stories.listing import biggest_stories
+
+        self._require_index()
+        since, until, note = self._window(since, until, days, as_of, today)
+        among = None
+        if topic.strip():
+            found = self.retriever(k=30).passages(topic, Filters(date_from=since, date_to=until))
+            among = sorted(set(self.story_store.stories_of([p.article_id for p in found]).values()))
+        stories = biggest_stories(self.story_store, since, until, limit or self.settings.brief_stories, among)
+        return Briefing(tuple(with_points(stories, self.index)), since, until, topic.strip(), note)
+
+    def stories(self, since: date | None = None, until: date | None = None, limit: int = 50) -> list[Story]:
+        """The biggest stories with an article dated in the window (every story when no end is given): outlets,
+        then articles, then the latest report. No key points: ``brief`` quotes them."""
+        from rag.stories.listing import biggest_stories
+
+        self._require_index()
+        if since and not until:
+            until = date.max
+        return biggest_stories(self.story_store, since or (date.min if until else None), until, limit)
+
+    def _window(self, since: date | None, until: date | None, days: int, as_of: date | None,
+                today: bool) -> tuple[date | None, date | None, str]:
+        span = timedelta(days=max(1, days) - 1)
+        if since or until:
+            until = until or (since + span if since else None)
+            return since or (until - span if until else None), until, ""
+        newest = self.story_store.newest_day()
+        if newest is None:
+            return None, None, ""  # no article is dated: every story
+        until = as_of or date.today()
+        latest = date.fromordinal(newest)
+        if today and latest < until - span:
+            return latest - span, latest, f"The newest articles are from {latest.isoformat()}."
+        return until - span, until, ""
 
     def warm_up(self, instructions: bool = True, background: bool = False) -> threading.Thread | None:
         """Load the embedder and the chat model now, and with ``instructions`` have a local chat model read its fixed

@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # heavy modules load lazily, on first use
     from rag.sources.feeds import FeedList
     from rag.sources.web import WebReader
     from rag.stores.index import Index
+    from rag.stories.placing import StoryPlacer
+    from rag.stories.store import StoryStore
 
 
 class Components:
@@ -108,6 +110,23 @@ class Components:
         from rag.indexing.boilerplate import PageRegistry
 
         return PageRegistry(self.settings.index_dir)
+
+    @cached_property
+    def story_store(self) -> StoryStore:
+        """Which articles report the same event (``stories.sqlite3`` in the index folder; ``rag.stories``)."""
+        from rag.stories.store import StoryStore
+
+        return StoryStore(self.settings.index_dir)
+
+    @property
+    def story_placer(self) -> StoryPlacer | None:
+        """What places each article written in a story: None when ``settings.stories`` is off."""
+        if not self.settings.stories:
+            return None
+        from rag.stories.placing import StoryPlacer, StoryRules, index_neighbours
+
+        rules = StoryRules(window_days=self.settings.story_window_days, threshold=self.settings.story_threshold)
+        return StoryPlacer(self.story_store, index_neighbours(self.index), rules)
 
     @cached_property
     def web_reader(self) -> WebReader:

@@ -55,6 +55,10 @@ class Settings:
     key_point_words: int = 160  # the most words they hold together
     open_lead: bool = True  # a chat model writes a 1-3 sentence lead over the key points
     lead_max_tokens: int = 90  # the most tokens it may write
+    stories: bool = True  # place each article ingested in a story (rag/stories); off: no stories, no briefing
+    story_window_days: int = 7  # an article joins a story that has an article within this many days of it
+    story_threshold: float = 0.3  # the least match score that joins a story (higher: smaller, tighter stories)
+    brief_stories: int = 10  # stories a briefing lists
     chroma_host: str = ""  # set: use the Chroma server there (chroma run …) instead of the store in index_dir
     chroma_port: int = 8000
     chroma_ssl: bool = False
@@ -110,6 +114,12 @@ class Settings:
             raise ConfigError(f"key_point_words must be between 20 and 1000, got {self.key_point_words}")
         if not 16 <= self.lead_max_tokens <= 1024:
             raise ConfigError(f"lead_max_tokens must be between 16 and 1024, got {self.lead_max_tokens}")
+        if not 1 <= self.story_window_days <= 365:
+            raise ConfigError(f"story_window_days must be between 1 and 365, got {self.story_window_days}")
+        if not 0.0 < self.story_threshold < 1.0:
+            raise ConfigError(f"story_threshold must be between 0 and 1, got {self.story_threshold}")
+        if not 1 <= self.brief_stories <= 100:
+            raise ConfigError(f"brief_stories must be between 1 and 100, got {self.brief_stories}")
         if not 1 <= self.chroma_port <= 65535:
             raise ConfigError(f"chroma_port must be between 1 and 65535, got {self.chroma_port}")
         if self.chroma_host and not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*",

@@ -25,7 +25,7 @@ class Corpus(Components):
 
         chunker = Chunker.from_settings(self.settings)
         return ingest(paths, self.index, chunker, progress=progress, on_problem=on_problem, prune=prune,
-                      reader=self.web_reader, pages=self.pages)
+                      reader=self.web_reader, pages=self.pages, stories=self.story_placer)
 
     def subscribe(self, url: str, name: str = "") -> FeedResult:
         """Follow a feed and fetch it now. A URL that is not a feed, or cannot be fetched, is not kept: raises
@@ -56,6 +56,7 @@ class Corpus(Components):
                 ids = []
             self.index.remove(ids)
             self.pages.forget(ids)
+            self._forget_stories(ids)
         return len(ids)
 
     def refresh(self, only: Sequence[str] | None = None, on_feed: Callable[[FeedResult], None] | None = None,
@@ -69,7 +70,8 @@ class Corpus(Components):
         chunker = Chunker.from_settings(self.settings)
 
         def store(url: str, items: list[Article | LoadProblem]) -> IngestReport:
-            return ingest_loaded([(url, items)], self.index, chunker, progress=progress, pages=self.pages)
+            return ingest_loaded([(url, items)], self.index, chunker, progress=progress, pages=self.pages,
+                                 stories=self.story_placer)
 
         return refresh(self.feeds, self.web_reader, store, only=only, on_feed=on_feed)
 
@@ -79,7 +81,23 @@ class Corpus(Components):
             ids = self.index.find_articles(list(targets))
             self.index.remove(ids)
             self.pages.forget(ids)
+            self._forget_stories(ids)
         return len(ids)
+
+    def rebuild_stories(self, progress: bool = False) -> int:
+        """Place every indexed article in a story again, from the vectors the index holds (nothing is embedded):
+        gives an index built before stories existed its stories, or applies new story settings. Returns how many
+        articles were placed."""
+        from rag.stories.placing import StoryPlacer, StoryRules, index_neighbours, rebuild
+
+        self._require_index()
+        rules = StoryRules(window_days=self.settings.story_window_days, threshold=self.settings.story_threshold)
+        with self.index.writing():
+            return rebuild(self.index, StoryPlacer(self.story_store, index_neighbours(self.index), rules), progress)
+
+    def _forget_stories(self, article_ids: list[str]) -> None:
+        if article_ids and (placer := self.story_placer) is not None:
+            placer.remove(article_ids)
 
     def stats(self) -> IndexStats:
         """What the index holds. Reading a folder that holds no index yet is an error, not a new empty index."""

@@ -150,3 +150,51 @@ def needs_context(question: str) -> bool:
     name its subject ("And Russia?"). One that stands alone ("Who seized Deir ez-Zor?") skips the rewrite, which
     costs a model call (2-3 s on 2 cores)."""
     return len(question.split()) < 4 or bool(_REFERS_BACK.search(question))
+
+
+# --- briefings: questions about the news as a whole ---------------------------------------------------------------
+_SPAN = (r"(?P<span>today|tonight|yesterday|(?:this|the\s+(?:past|last))\s+(?:week|month|few\s+days|\d+\s+days)|"
+         r"lately|recently|so\s+far)")
+_BRIEFING = [
+    re.compile(r"^\s*(?:so\s+)?what(?:'s|’s|\s+is|\s+has)?\s+(?:happened|happening|going\s+on|new|in\s+the\s+news)"
+               r"(?:\s+(?:in\s+the\s+news|in\s+the\s+world|around\s+the\s+world))?\s*(?:" + _SPAN + r")?\s*\??\s*$",
+               re.IGNORECASE),
+    re.compile(r"\bcatch\s+me\s+up\b(?:\s+on\s+(?:the\s+)?(?:news\b)?)?(?:\s*(?:on|about|with)\s+(?P<topic>.+?))?"
+               r"(?:\s+(?:from\s+)?" + _SPAN + r")?\s*[?.!]?\s*$", re.IGNORECASE),
+    re.compile(r"\b(?:main|top|biggest|big|major|key|important|latest)\s+(?:news\s+)?(?:stories|headlines|news)"
+               r"\b(?:\s+(?:about|on|in|of|from|regarding|concerning)\s+(?!(?:today|this|the\s+past|the\s+last)\b)"
+               r"(?P<topic>.+?))?(?:\s+(?:from\s+|of\s+)?" + _SPAN + r")?\s*[?.!]?\s*$", re.IGNORECASE),
+    re.compile(r"^\s*(?:give\s+me\s+)?(?:a|the|my|today's|this\s+week's)?\s*(?:news\s+)?(?:briefing|brief|roundup|"
+               r"round-up|digest|headlines)\b(?:\s+(?:about|on|for)\s+(?P<topic>.+?))?\s*(?:" + _SPAN + r")?\s*[?.!]?"
+               r"\s*$", re.IGNORECASE),
+    re.compile(r"^\s*brief\s+me\b(?:\s+on\s+(?P<topic>.+?))?\s*(?:" + _SPAN + r")?\s*[?.!]?\s*$", re.IGNORECASE),
+]
+_SPAN_DAYS = {"today": 1, "tonight": 1, "yesterday": 1, "week": 7, "month": 30, "few days": 3}
+
+
+@dataclass(frozen=True)
+class BriefingRequest:
+    """A question about the news as a whole: how many days up to the day it is asked about (``yesterday``: the
+    day before), and the topic it names, if any."""
+
+    days: int = 7
+    topic: str = ""
+    yesterday: bool = False
+
+
+def briefing_request(question: str) -> BriefingRequest | None:
+    """Whether a question asks for the news as a whole ("What happened this week?", "Catch me up", "What are the main
+    stories about Ukraine?"): answered from stories, not passages. "What happened in Aleppo?" names a subject and
+    is not one."""
+    for pattern in _BRIEFING:
+        match = pattern.search(question.strip())
+        if match is None:
+            continue
+        groups = match.groupdict()
+        span = " ".join((groups.get("span") or "").lower().split())
+        days = next((d for word, d in _SPAN_DAYS.items() if span.endswith(word)), 7)
+        if number := re.search(r"\d+", span):
+            days = max(1, min(int(number.group()), 365))
+        topic = re.sub(r"^(?:the|news)\s+", "", (groups.get("topic") or "").strip(" ?.!"), flags=re.IGNORECASE)
+        return BriefingRequest(days=days, topic=topic, yesterday=span == "yesterday")
+    return None

@@ -135,6 +135,59 @@ class Answer:
     points: tuple[KeyPoint, ...] = ()  # an open answer's key points, in the order shown
     lead: str = ""  # an open answer's checked lead sentences
     not_given: str = ""  # what the articles do not give of what was asked ("The articles do not give …"), if anything
+    stories: tuple[Story, ...] = ()  # a briefing's stories (form "brief"), with their points
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """One article of a story. ``copy_of`` is the id of the article it (nearly) repeats, "" for an original."""
+
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published_at: date | None
+    copy_of: str = ""
+
+
+@dataclass(frozen=True)
+class Story:
+    """An event as reported by one or more outlets: its headline (its most central article's title), its articles
+    (the headline's first, then the others oldest first), the days it was first and last reported, and, in a
+    briefing, its key points quoted and cited."""
+
+    id: int
+    title: str
+    articles: tuple[StoryArticle, ...]
+    first_seen: date | None
+    last_seen: date | None
+    points: tuple[KeyPoint, ...] = ()
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """The outlets that carry it, most articles first."""
+        counts: dict[str, int] = {}
+        for article in self.articles:
+            if article.source:
+                counts[article.source] = counts.get(article.source, 0) + 1
+        return tuple(sorted(counts, key=lambda s: -counts[s]))
+
+    @property
+    def originals(self) -> tuple[StoryArticle, ...]:
+        """Its articles less the copies of others."""
+        return tuple(a for a in self.articles if not a.copy_of)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The biggest stories of a window (``since`` to ``until``, both None: every story), about ``topic`` when one is
+    named. ``note`` says how the window was chosen when it was not asked for."""
+
+    stories: tuple[Story, ...]
+    since: date | None = None
+    until: date | None = None
+    topic: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,6 +232,7 @@ class IngestReport:
     chunks_removed: int = 0
     seconds: float = 0.0  # the whole run
     model_seconds: float = 0.0  # of which loading the embedding model (on the first new chunk)
+    story_seconds: float = 0.0  # of which placing articles in stories (rag.stories)
     articles_removed: int = 0  # by --prune
     chunks_repaired: int = 0  # stray chunks an interrupted earlier write left, removed first
     problems: tuple[LoadProblem, ...] = field(default_factory=tuple)

@@ -23,9 +23,10 @@ ALLOWED = {
     "models": {"errors", "types", "config"},
     "stores": {"errors", "types", "config", "models"},
     "sources": {"errors", "types", "config", "stores"},  # the feed list is one of the stores' small SQLite files
-    "indexing": BASE | {"sources", "stores", "models"},
-    "retrieval": BASE | {"stores", "models"},
-    "answering": BASE | {"retrieval", "models"},
+    "stories": BASE | {"stores", "models"},
+    "indexing": BASE | {"sources", "stores", "models", "stories"},
+    "retrieval": BASE | {"stores", "models", "stories"},
+    "answering": BASE | {"retrieval", "models", "stores"},  # a briefing reads its points from the index
 }
 TOP = {"__init__", "components", "corpus", "assistant"}
 

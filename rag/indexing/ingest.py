@@ -21,6 +21,7 @@ from rag.indexing.chunking import Chunker
 from rag.sources.fetch import is_url
 from rag.sources.loaders import Loaded, load, resolve_paths
 from rag.stores.index import Index
+from rag.stories.placing import StoryPlacer, articles_of
 from rag.types import Article, Boilerplate, Chunk, IngestReport, LoadProblem
 
 if TYPE_CHECKING:
@@ -40,6 +41,11 @@ class _Batch:
     def __bool__(self) -> bool:  # an empty batch (every article unchanged) must not touch the index
         return bool(self.chunks or self.stale_ids)
 
+    def emptied(self) -> list[str]:
+        """Articles whose stored chunks all go and none come: set aside as boilerplate."""
+        kept = {c.article.id for c in self.chunks}
+        return [i.rsplit(":", 1)[0] for i in self.stale_ids if i.endswith(":0") and i.rsplit(":", 1)[0] not in kept]
+
 
 @dataclass
 class _Tally:
@@ -49,6 +55,7 @@ class _Tally:
     chunks: int = 0
     removed: int = 0
     model_seconds: float = 0.0
+    story_seconds: float = 0.0
     seen: set[str] = field(default_factory=set)  # article ids read in this run
     problem_files: set[str] = field(default_factory=set)  # files with an unreadable part: prune keeps their articles
     problems: list[LoadProblem] = field(default_factory=list)
@@ -70,7 +77,8 @@ class _Tally:
 
 def ingest(paths: Iterable[str | Path], index: Index, chunker: Chunker, progress: bool | None = None,
            on_problem: Callable[[LoadProblem], None] | None = None, prune: bool = False,
-           reader: WebReader | None = None, pages: PageRegistry | None = None) -> IngestReport:
+           reader: WebReader | None = None, pages: PageRegistry | None = None,
+           stories: StoryPlacer | None = None) -> IngestReport:
     """Add the articles under ``paths`` (files, folders, globs, and with a ``reader`` http(s) URLs of article pages
     or feeds) to ``index``. Unchanged articles cost nothing; changed ones are replaced.
 
@@ -97,15 +105,18 @@ def ingest(paths: Iterable[str | Path], index: Index, chunker: Chunker, progress
         items = tqdm(reader.load(url), desc=f"fetch {url[:60]}", unit="item", disable=not show, dynamic_ncols=True)
         fetched.append((url, list(items)))
     groups = [*fetched, *((str(f.resolve()), load([f])) for f in files)]
-    return ingest_loaded(groups, index, chunker, show, on_problem, prune_paths=paths if prune else None, pages=pages)
+    return ingest_loaded(groups, index, chunker, show, on_problem, prune_paths=paths if prune else None, pages=pages,
+                         stories=stories)
 
 
 def ingest_loaded(groups: Iterable[tuple[str, Iterable[Loaded]]], index: Index, chunker: Chunker,
                   progress: bool = False, on_problem: Callable[[LoadProblem], None] | None = None,
-                  prune_paths: list[str | Path] | None = None, pages: PageRegistry | None = None) -> IngestReport:
+                  prune_paths: list[str | Path] | None = None, pages: PageRegistry | None = None,
+                  stories: StoryPlacer | None = None) -> IngestReport:
     """Index articles already loaded, as ``(where, items)`` groups: ``where`` is the file or URL they were read
     from (recorded with each article, for ``remove`` and ``prune``). With ``pages``, site boilerplate is set aside
-    (``rag.indexing.boilerplate``). Holds the write lock throughout."""
+    (``rag.indexing.boilerplate``); with ``stories``, every article written is placed in a story (``rag.stories``).
+    Holds the write lock throughout."""
     from tqdm import tqdm
 
     groups = list(groups)
@@ -125,7 +136,13 @@ def ingest_loaded(groups: Iterable[tuple[str, Iterable[Loaded]]], index: Index, 
                     loading = time.perf_counter()
                     index.embed([batch.chunks[0].text])  # kept by the repeat cache, not embedded twice
                     tally.model_seconds = time.perf_counter() - loading
-                index.write(batch.chunks, index.embed([c.text for c in batch.chunks]), batch.stale_ids, batch.files)
+                vectors = index.embed([c.text for c in batch.chunks])
+                index.write(batch.chunks, vectors, batch.stale_ids, batch.files)
+                if stories is not None:  # after the write: an article's candidates come from the store
+                    placing = time.perf_counter()
+                    stories.remove(batch.emptied())
+                    stories.place(articles_of(batch.chunks, vectors))
+                    tally.story_seconds += time.perf_counter() - placing
                 tally.chunks += len(batch.chunks)
                 tally.removed += len(batch.stale_ids)
                 elapsed = time.perf_counter() - started - tally.model_seconds
@@ -137,13 +154,15 @@ def ingest_loaded(groups: Iterable[tuple[str, Iterable[Loaded]]], index: Index, 
         if prune_paths is not None:
             gone = index.articles_from_files(prune_paths, exclude=tally.seen, keep_files=tally.problem_files)
             tally.removed += index.remove(gone)
+            if stories is not None:
+                stories.remove(gone)
             if pages is not None:
                 pages.forget(gone)
             articles_removed = len(gone)
     return IngestReport(
         articles_added=tally.added, articles_updated=tally.updated, articles_unchanged=tally.unchanged,
         chunks_added=tally.chunks, chunks_removed=tally.removed, seconds=time.perf_counter() - started,
-        model_seconds=tally.model_seconds,
+        model_seconds=tally.model_seconds, story_seconds=tally.story_seconds,
         problems=tuple(tally.problems), articles_removed=articles_removed, chunks_repaired=repaired,
         boilerplate=tuple(tally.boilerplate),
     )

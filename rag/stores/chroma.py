@@ -38,7 +38,7 @@ from rag.stores.keywords import KeywordIndex, KeywordRow, rows_from_chroma
 from rag.stores.locking import REGISTRY, interrupted, note, write_lock, writers_of
 from rag.stores.lookups import articles_under, named_articles
 from rag.stores.records import chroma_where, chunk_metadata, read_pages, to_passage
-from rag.types import Chunk, Filters, IndexStats, Passage
+from rag.types import Article, Chunk, Filters, IndexStats, Passage
 
 COLLECTION = "news"
 _FRESH_AT: dict[str, str] = {}  # index folder -> the revision this process's Chroma store reflects
@@ -321,6 +321,49 @@ class NewsIndex:
         found = {i: to_passage(i, text, meta, float(score))
                  for i, text, meta, score in zip(got["ids"], got["documents"], got["metadatas"], scores)}
         return [found[i] for i in ids if i in found]
+
+    def similar(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Passage]:
+        """The ``k`` chunks nearest ``vector`` (an article's, when placing it in a story), best first."""
+        self.sync()
+        try:
+            got: Any = self._collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+                                              n_results=k, where=chroma_where(filters),
+                                              include=["documents", "metadatas", "distances"])
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types; all mean the same to a user
+            raise StoreError(f"cannot search the index at {self.location}: {exc}") from None
+        return [to_passage(i, text, meta, 1.0 - distance) for i, text, meta, distance
+                in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
+
+    def passages(self, chunk_ids: Sequence[str]) -> list[Passage]:
+        """The chunks with these ids that exist, in the order asked (score 0)."""
+        found = {i: to_passage(i, text, meta, 0.0) for page in self._pages(["documents", "metadatas"], ids=chunk_ids)
+                 for i, text, meta in zip(page["ids"], page["documents"] or [], page["metadatas"] or [])}
+        return [found[i] for i in chunk_ids if i in found]
+
+    def articles(self) -> Iterator[tuple[str, Article, np.ndarray]]:
+        """Every stored article (its id, the article rebuilt from its chunks as far as they cover its text, and its
+        chunks' vectors): how stories are rebuilt without embedding anything again. Reads the whole index a page at a
+        time but holds every article until the end (about 2 KB and a vector each)."""
+        parts: dict[str, dict[int, tuple[str, int, int, np.ndarray]]] = {}
+        heads: dict[str, dict[str, Any]] = {}
+        for page in self._pages(["documents", "metadatas", "embeddings"]):
+            for text, meta, vector in zip(page["documents"] or [], page["metadatas"] or [], page["embeddings"]):
+                article_id = meta["article_id"]
+                parts.setdefault(article_id, {})[int(meta.get("ordinal", 0))] = (
+                    text, int(meta.get("start", 0)), int(meta.get("end", 0)), np.asarray(vector, dtype=np.float32))
+                if int(meta.get("ordinal", 0)) == 0:
+                    heads[article_id] = meta
+        for article_id, chunks in parts.items():
+            meta = heads.get(article_id)
+            if meta is None:  # its first chunk is missing: a torn write that ``repair`` will remove
+                continue
+            text = [" "] * max(end for _, _, end, _ in chunks.values())
+            for piece, start, _end, _vector in chunks.values():
+                text[start:start + len(piece)] = piece
+            passage = to_passage(article_id + ":0", "", meta, 0.0)
+            article = Article(title=passage.title, text="".join(text).strip(), url=passage.url, source=passage.source,
+                              published_at=passage.published_at, authors=passage.authors, origin=passage.origin)
+            yield article_id, article, np.stack([v for *_, v in (chunks[i] for i in sorted(chunks))])
 
     def count(self) -> int:
         """How many chunks the index holds (always current, but Chroma counts every record: 70 ms at 1M chunks)."""

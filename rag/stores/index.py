@@ -4,14 +4,14 @@ implements it over Chroma and SQLite FTS5; anything else that does can replace i
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from rag.types import Chunk, Filters, IndexStats, Passage
+from rag.types import Article, Chunk, Filters, IndexStats, Passage
 
 
 @runtime_checkable
@@ -27,6 +27,18 @@ class Index(Protocol):
 
     def keyword_search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         """The ``k`` best keyword (BM25) matches, best first, scored like ``search``."""
+        ...
+
+    def similar(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Passage]:
+        """The ``k`` chunks nearest a vector, best first (how an article finds its story's candidates)."""
+        ...
+
+    def passages(self, chunk_ids: Sequence[str]) -> list[Passage]:
+        """The chunks with these ids that exist, in the order asked."""
+        ...
+
+    def articles(self) -> Iterator[tuple[str, Article, np.ndarray]]:
+        """Every stored article: its id, the article rebuilt from its chunks, and its chunks' vectors."""
         ...
 
     def writing(self) -> AbstractContextManager[int]:
