@@ -11,6 +11,7 @@ The stages behind it are subpackages (``rag.sources``, ``rag.indexing``, ``rag.s
 llama.cpp) load on first use, so ``import rag`` is instant.
 """
 
+from rag.answering.briefing import briefing_dict, briefing_text, coverage, story_dict
 from rag.answering.citations import MARKERS, point_line
 from rag.answering.sentences import sentences
 from rag.assistant import NewsAssistant
@@ -25,6 +26,7 @@ from rag.types import (
                        Answer,
                        Article,
                        Boilerplate,
+                       Briefing,
                        Chunk,
                        Citation,
                        FeedResult,
@@ -38,6 +40,8 @@ from rag.types import (
                        Passage,
                        RefreshReport,
                        Retrieved,
+                       Story,
+                       StoryArticle,
                        StreamEvent,
 )
 
@@ -47,10 +51,13 @@ __all__ = [
     # the records it takes and gives
     "Answer", "Article", "Boilerplate", "Chunk", "Citation", "FeedResult", "Filters", "IndexStats", "IngestReport",
     "KeyPoint", "KeyPoints", "LoadProblem", "Message", "Passage", "RefreshReport", "Retrieved", "StreamEvent",
+    "Story", "StoryArticle", "Briefing",
     # errors, each one line
     "ConfigError", "InputError", "ModelError", "NewsragError", "StoreError", "one_line",
     # what front ends need to show answers and sources as newsrag does
     "MARKERS", "origin_label", "point_line", "sentences", "SUPPORTED_SUFFIXES", "parse_date",
+    # stories and briefings as text and JSON
+    "briefing_text", "briefing_dict", "story_dict", "coverage",
     # models: the chat-model server, the embedder's precision on this CPU, llama.cpp's speed on it
     "ModelServer", "resolve_precision", "speed_note", "start_model_server",
 ]

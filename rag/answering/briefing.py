@@ -124,3 +124,26 @@ def briefing_answer(question: str, briefing: Briefing, mode: str) -> Answer:
     return Answer(question=question, text=briefing_text(briefing), citations=citations,
                   passages=tuple(c.passage for c in citations), mode=mode, refused=not briefing.stories, form="brief",
                   points=tuple(points), stories=briefing.stories)
+
+
+def story_dict(story: Story) -> dict[str, object]:
+    """A story as JSON (``newsrag brief --json``, ``newsrag stories --json``, the UI): the fields below stay."""
+    return {
+        "id": story.id, "title": story.title, "outlets": list(story.outlets),
+        "first_seen": story.first_seen.isoformat() if story.first_seen else None,
+        "last_seen": story.last_seen.isoformat() if story.last_seen else None,
+        "articles": [{"url": a.url, "title": a.title, "source": a.source,
+                      "published_at": a.published_at.isoformat() if a.published_at else None,
+                      "copy_of": a.copy_of or None} for a in story.articles],
+        "points": [{"text": p.text, "citation": p.number, "title": p.passage.title, "source": p.passage.source,
+                    "url": p.passage.url,
+                    "published_at": p.published_at.isoformat() if p.published_at else None} for p in story.points],
+    }
+
+
+def briefing_dict(briefing: Briefing) -> dict[str, object]:
+    """A briefing as JSON: ``{"stories": [story_dict …], "since", "until", "topic", "note"}``."""
+    return {"stories": [story_dict(s) for s in briefing.stories],
+            "since": briefing.since.isoformat() if briefing.since else None,
+            "until": briefing.until.isoformat() if briefing.until else None,
+            "topic": briefing.topic, "note": briefing.note}
