@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from eval.metrics import Report, summarize
 from eval.report import write_report
 from eval.results import DATE_USES, QuestionResult
 from eval.scoring import answer_rank, gold_rank
+from eval.stories import StoryReport, is_story_set, run_story_eval, story_recall
 from rag import Answer, Filters, KeyPoints, NewsAssistant, Passage, Settings, resolve_precision
 
 RETRIEVAL_DEPTH = 10
@@ -33,18 +35,25 @@ INDEX_FORMAT = 3  # bump when a code change alters what an index holds, so cache
 def run_eval(dataset_dir: str | Path, out_dir: str | Path | None = None, limit: int | None = None,
              sample: int | None = None, mode: str | None = None, cache_dir: str | Path = "eval/.cache",
              progress: bool | None = None, settings: Settings | None = None, dates: str = "soft",
-             corpus: str | Path | None = None) -> Report:
+             corpus: str | Path | None = None) -> Report | StoryReport:
     """Evaluate, write report.json / report.md / questions.csv / plots into ``out_dir``, return the report.
     ``dates`` says how answers use each question's date (``DATE_USES``); ``corpus`` overrides the dataset's
-    corpus (see ``eval.dataset.find_corpus``)."""
+    corpus (see ``eval.dataset.find_corpus``). A story set (``corpus.jsonl`` with ``story`` labels, no questions)
+    is ingested into a fresh index in file order and its stories scored (``eval.stories``)."""
     from tqdm import tqdm
 
     if dates not in DATE_USES:
         raise ValueError(f"dates must be one of {DATE_USES}, got {dates!r}")
-    dataset = load_dataset(dataset_dir, limit=limit, sample=sample, corpus=corpus)
     settings = settings or Settings.load()
     settings = replace(settings, mode=mode or settings.mode)
     show = sys.stderr.isatty() if progress is None else progress
+    out = Path(out_dir or Path("eval/reports") / Path(dataset_dir).resolve().name)
+    if is_story_set(dataset_dir) and corpus is None:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache_dir, prefix="stories-") as index_dir:
+            fresh = NewsAssistant(settings=replace(settings, index_dir=Path(index_dir), stories=True))
+            return run_story_eval(dataset_dir, out, fresh, show)
+    dataset = load_dataset(dataset_dir, limit=limit, sample=sample, corpus=corpus)
     assistant, ingest_speed = cached_index(dataset, settings, Path(cache_dir), show)
 
     load_s = _load_chat_model(assistant)
@@ -59,8 +68,9 @@ def run_eval(dataset_dir: str | Path, out_dir: str | Path | None = None, limit: 
                             **({"facts": f"{sum(recalls) / len(recalls):.3f}"} if recalls else {}))
     bar.close()
 
-    report = summarize(dataset, settings.mode, results, ingest_speed, load_s, dates)
-    write_report(report, results, Path(out_dir or Path("eval/reports") / dataset.name))
+    briefing = story_recall(assistant, dataset.questions) if settings.stories else None
+    report = replace(summarize(dataset, settings.mode, results, ingest_speed, load_s, dates), briefing=briefing)
+    write_report(report, results, out)
     return report
 
 
@@ -79,6 +89,8 @@ def cached_index(dataset: Dataset, settings: Settings, cache_dir: Path,
     marker = index_dir / "ingest.json"
     assistant = NewsAssistant(settings=replace(settings, index_dir=index_dir))
     if marker.is_file():
+        if settings.stories and not assistant.stories(limit=1):  # built before stories: placed from its vectors
+            assistant.rebuild_stories(progress=progress)
         return assistant, json.loads(marker.read_text())["chunks_per_second"]
     assistant.embeddings.embed_documents(["warm-up"])  # load the model first: chunks/s measures ingest, not loading
     report = assistant.ingest([dataset.corpus], progress=progress)  # resumes where an interrupted build stopped

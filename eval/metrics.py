@@ -231,6 +231,7 @@ class Report:
     other_retrieval: Mapping[Metric, float | None]  # the retrieval metrics under ``other_dates``
     baselines: Mapping[str, Mapping[Metric, float | None]] = field(default_factory=dict)
     open: OpenCounts | None = None  # None: no open questions
+    briefing: Mapping[str, Any] | None = None  # the briefing's story recall@k (eval/stories.py), None: not measured
 
     def __getitem__(self, metric: Metric) -> float | None:
         return self.values[metric]
@@ -258,6 +259,7 @@ class Report:
             "speed": values("speed", self.values),
             "baselines": {name: {m.key: v for m, v in scores.items()} for name, scores in self.baselines.items()},
             "open_answers": opened,
+            "briefing": dict(self.briefing) if self.briefing else None,
         }
 
 

@@ -9,13 +9,15 @@ import csv
 import json
 import os
 import platform
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from eval.metrics import METRICS, Report, Section, section
 from eval.plots import draw_plots
 from eval.results import QuestionResult
+from eval.stories import StoryReport, recall_png, story_summary
 
 DATE_NOTES = {"soft": "as a soft hint (articles near it rank higher)",
               "hard": "as a hard limit (later articles ignored, earlier ones near it rank higher)"}
@@ -28,6 +30,8 @@ def write_report(report: Report, results: Sequence[QuestionResult], out: Path) -
     (out / "report.json").write_text(json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8")
     _write_csv(results, out / "questions.csv")
     plots = draw_plots(report, results, out)
+    if report.briefing:
+        recall_png(out / "story_recall.png", dict(report.briefing))
     (out / "report.md").write_text(_markdown(report, results, plots), encoding="utf-8")
 
 
@@ -101,6 +105,8 @@ def _markdown(report: Report, results: Sequence[QuestionResult], plots: dict[str
         lines += _answers_markdown(report, quiz)
     if report.open:
         lines += _open_markdown(report)
+    if report.briefing:
+        lines += _briefing_markdown(report.briefing)
     lines += ["## Speed", "", *_rows(report, "speed")]
     if report.open and quiz:
         lines += ["Answer and first-token latencies here are the quiz questions'; the open questions' are under "
@@ -146,6 +152,18 @@ def _answers_markdown(report: Report, quiz: Sequence[QuestionResult]) -> list[st
     ]
 
 
+def _briefing_markdown(briefing: Mapping[str, Any]) -> list[str]:
+    at_k = briefing["story_recall_at_k"]
+    return ["## Briefing (stories)", "",
+            f"For each of {briefing['weeks']} question dates, the briefing of the 7 days up to it; a question with "
+            f"gold URLs ({briefing['questions']}) is covered when a gold article belongs to one of the first k "
+            "stories.", "",
+            "| k | " + " | ".join(at_k) + " |", "|---|" + "---|" * len(at_k),
+            "| story recall@k | " + " | ".join(f"{v:.3f}" for v in at_k.values()) + " |", "",
+            f"A briefing took {briefing['brief_seconds_p50']:.3f} s (median), {briefing['brief_seconds_max']:.3f} s "
+            "at most.", "", "![story recall](story_recall.png)", ""]
+
+
 def _open_markdown(report: Report) -> list[str]:
     assert report.open is not None
     opened = report.open
@@ -165,14 +183,18 @@ def _open_markdown(report: Report) -> list[str]:
 _KIND_RECALL = next(m for m in METRICS if m.section == "open_answers" and m.key == "key_fact_recall")
 
 
-def summary_text(report: Report, out: str | Path) -> str:
+def summary_text(report: Report | StoryReport, out: str | Path) -> str:
     """The headline figures ``newsrag eval`` prints: a line per section the dataset has (the metrics with a short
     name that could be measured), then where the report is."""
+    if isinstance(report, StoryReport):
+        return story_summary(report, out)
     lines = [f"{report.dataset}: {report.n_questions} questions, {report.mode} mode, dates {report.dates}"]
     for title, name in SUMMARY_LINES:
         figures = [f"{m.short} {m.unit.format(report[m])}" for m in section(name)
                    if m.short and report[m] is not None]
         if report.covers(name) and figures:
             lines.append(f"  {title:<10} " + "  ".join(figures))
+    if report.briefing:
+        lines.append(f"  {'briefing':<10} story recall@10 {report.briefing['story_recall_at_10']:.3f}")
     lines.append(f"report: {out}/report.md")
     return "\n".join(lines)

@@ -21,6 +21,7 @@ from rag.models.catalog import resolve_precision
 from rag.models.hardware import speed_note
 from rag.models.server import ModelServer, start_model_server
 from rag.sources.loaders import SUPPORTED_SUFFIXES, origin_label
+from rag.sources.loaders import load as load_articles
 from rag.sources.records import parse_date
 from rag.types import (
                        Answer,
@@ -55,7 +56,7 @@ __all__ = [
     # errors, each one line
     "ConfigError", "InputError", "ModelError", "NewsragError", "StoreError", "one_line",
     # what front ends need to show answers and sources as newsrag does
-    "MARKERS", "origin_label", "point_line", "sentences", "SUPPORTED_SUFFIXES", "parse_date",
+    "MARKERS", "origin_label", "point_line", "sentences", "SUPPORTED_SUFFIXES", "parse_date", "load_articles",
     # stories and briefings as text and JSON
     "briefing_text", "briefing_dict", "story_dict", "coverage",
     # models: the chat-model server, the embedder's precision on this CPU, llama.cpp's speed on it

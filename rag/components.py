@@ -75,7 +75,8 @@ class Components:
         """The LangChain retriever these settings describe (``changes`` override its fields)."""
         from rag.retrieval.retriever import NewsRetriever
 
-        return NewsRetriever.from_settings(self.index, self.settings, self.reranker, **changes)
+        stories = self.story_store if self.settings.stories else None
+        return NewsRetriever.from_settings(self.index, self.settings, self.reranker, stories=stories, **changes)
 
     @cached_property
     def reranker(self) -> CrossEncoder | None:  # None unless settings.rerank

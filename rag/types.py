@@ -73,6 +73,7 @@ class Passage:
     score: float  # cosine similarity to the question (dense search), whatever ranked the passage
     origin: str = ""  # the file the article was read from
     rerank_score: float | None = None  # the cross-encoder's relevance, when reranking is on (rag/retrieval/rerank.py)
+    also_published_by: tuple[str, ...] = ()  # outlets that published a copy of its article (rag/stories)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ does not cover a question, and refuses instead of guessing. Everything else is l
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -25,6 +25,7 @@ from rag.models.cross_encoder import CrossEncoder
 from rag.question import asks_for_latest, named_words
 from rag.retrieval.rerank import rerank
 from rag.stores.index import Index
+from rag.stories.store import StoryStore
 from rag.types import Filters, Passage
 
 FUSION_DEPTH = 30  # how deep the dense and keyword rankings are read before fusing
@@ -48,6 +49,7 @@ class NewsRetriever(BaseRetriever):
     recency_weight: float
     reranker: CrossEncoder | None = None
     filters: Filters | None = None  # what ``invoke`` applies (``passages`` takes them per call)
+    stories: StoryStore | None = None  # with it, copies of an article retrieved already are folded into it
 
     model_config = {"arbitrary_types_allowed": True}
 
@@ -87,7 +89,32 @@ class NewsRetriever(BaseRetriever):
         candidates = fuse(rankings, prefer=prefer)
         if self.reranker:  # the cross-encoder's order of the best candidates, with the same date preference
             candidates = fuse([rerank(self.reranker, query, candidates[:pool])], prefer=prefer)
+        if self.stories is not None:
+            candidates = fold_copies(candidates, self.stories, self.k)
         return candidates[: self.k]
+
+
+def fold_copies(passages: list[Passage], stories: StoryStore, k: int) -> list[Passage]:
+    """The ranking with copies folded: a passage of an article that (nearly) repeats one ranked above it goes, so
+    no two of the top ``k`` slots hold the same text; each article kept names the outlets of its copies
+    (``Passage.also_published_by``), the ones dropped here and the ones never retrieved."""
+    head = passages[: k * 3]  # enough that k remain after folding, without reading the store for the whole pool
+    ids = list(dict.fromkeys(p.article_id for p in head))
+    placed = stories.articles(ids)
+    original = {a: (placed[a].copy_of or a) if a in placed else a for a in ids}
+    copies = stories.copies(list(dict.fromkeys(original.values())))
+    kept: list[Passage] = []
+    seen: dict[str, str] = {}  # original -> the article that stands for it
+    for passage in head:
+        root = original[passage.article_id]
+        if seen.setdefault(root, passage.article_id) != passage.article_id:
+            continue
+        others = [c.source for c in copies.get(root, []) if c.article_id != passage.article_id]
+        if root != passage.article_id and root in placed:
+            others.insert(0, placed[root].source)
+        outlets = tuple(dict.fromkeys(o for o in others if o and o != passage.source))
+        kept.append(replace(passage, also_published_by=outlets) if outlets else passage)
+    return kept
 
 
 def names_found(query: str, passages: list[Passage]) -> bool:
@@ -135,6 +162,7 @@ def to_document(passage: Passage) -> Document:
     meta = {k: v for k, v in asdict(passage).items() if k != "text"}
     meta["published_at"] = passage.published_at.isoformat() if passage.published_at else None
     meta["authors"] = list(passage.authors)
+    meta["also_published_by"] = list(passage.also_published_by)
     return Document(page_content=passage.text, metadata=meta, id=passage.chunk_id)
 
 
@@ -142,4 +170,5 @@ def to_passage(document: Document) -> Passage:
     meta = dict(document.metadata)
     meta["published_at"] = date.fromisoformat(meta["published_at"]) if meta.get("published_at") else None
     meta["authors"] = tuple(meta.get("authors") or ())
+    meta["also_published_by"] = tuple(meta.get("also_published_by") or ())
     return Passage(text=document.page_content, **meta)
