@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag import Answer, Filters, InputError, one_line
+from rag import Answer, Filters, InputError, briefing_dict, one_line, story_dict
 
 if TYPE_CHECKING:
     from rag import NewsAssistant
@@ -68,8 +68,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     from cli.terminal import print_answer
 
-    assistant.warm_up(instructions=False, background=True)  # the chat model loads while the embedder does
+    warming = assistant.warm_up(instructions=False, background=True)  # the chat model loads while the embedder does
     print_answer(assistant, args.question, filters=_filters(args))
+    if warming is not None:  # a briefing needs no model and can be done first: a process must not exit mid-load
+        warming.join()  # (a native library's thread torn down at exit aborts it: "terminate called …", status 134)
     return 0
 
 
@@ -77,6 +79,75 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from cli.terminal import Chat
 
     return Chat(_assistant(args, top_k=args.top_k, mode=args.mode), _filters(args)).run()
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from cli.terminal import print_briefing
+
+    _check_window(args)
+    if args.limit is not None and not 1 <= args.limit <= 100:
+        raise InputError(f"--limit must be between 1 and 100, got {args.limit}")
+    if not 1 <= args.days <= 365:
+        raise InputError(f"--days must be between 1 and 365, got {args.days}")
+    assistant = _assistant(args)
+    briefing = assistant.brief(since=args.since, until=args.until, topic=args.topic, limit=args.limit, days=args.days)
+    if args.json:
+        print(_to_json(briefing_dict(briefing)))
+    else:
+        print_briefing(briefing)
+    if not briefing.stories:
+        _hint_rebuild(assistant)
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    import time
+
+    from cli.terminal import print_stories
+
+    _check_window(args)
+    if not 1 <= args.limit <= 1000:
+        raise InputError(f"--limit must be between 1 and 1000, got {args.limit}")
+    assistant = _assistant(args)
+    rebuilt: dict[str, Any] = {}
+    if args.rebuild:
+        started = time.perf_counter()
+        placed = assistant.rebuild_stories(progress=sys.stderr.isatty())
+        seconds = time.perf_counter() - started
+        _, count = assistant.story_store.count()
+        rebuilt = {"rebuilt": placed, "stories_rebuilt": count, "seconds": round(seconds, 1)}
+        if not args.json:
+            print(f"placed {_count(placed, 'article')} in {count} stor{'y' if count == 1 else 'ies'} in "
+                  f"{seconds:.1f}s\n", flush=True)
+    stories = assistant.stories(since=args.since, until=args.until, limit=args.limit)
+    if args.json:
+        print(_to_json({**rebuilt, "stories": [story_dict(s) for s in stories]}))
+        return 0
+    if stories:
+        print_stories(stories)
+    else:
+        window = f" with an article dated {_span(args.since, args.until)}" if args.since or args.until else ""
+        print(f"no stories{window}")
+        _hint_rebuild(assistant)
+    return 0
+
+
+def _check_window(args: argparse.Namespace) -> None:
+    if args.since and args.until and args.since > args.until:
+        raise InputError(f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}")
+
+
+def _span(since: date | None, until: date | None) -> str:
+    if since and until:
+        return f"from {since.isoformat()} to {until.isoformat()}"
+    return f"on or after {since.isoformat()}" if since else f"on or before {until.isoformat()}" if until else ""
+
+
+def _hint_rebuild(assistant: NewsAssistant) -> None:
+    """An index with articles but none placed in a story was built before stories existed (or with them off)."""
+    if assistant.story_store.count()[0] == 0 and assistant.stats().articles:
+        print("newsrag: hint: no article of this index is in a story yet (indexed before stories existed, or with "
+              "stories off): newsrag stories --rebuild groups them", file=sys.stderr)
 
 
 def _filters(args: argparse.Namespace) -> Filters:
@@ -203,7 +274,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "feeds": cmd_feeds, "refresh": cmd_refresh, "remove": cmd_remove, "ask": cmd_ask,
-            "chat": cmd_chat, "stats": cmd_stats,
+            "chat": cmd_chat, "brief": cmd_brief, "stories": cmd_stories, "stats": cmd_stats,
             "ui": cmd_ui, "model-server": cmd_model_server, "eval": cmd_eval}
 
 
@@ -215,6 +286,7 @@ def _answer_dict(answer: Answer) -> dict[str, Any]:
     data["points"] = [{"text": p.text, "citation": p.number, "date": p.published_at, "source": p.passage.source,
                        "title": p.passage.title, "url": p.passage.url, "start": p.passage.start, "end": p.passage.end}
                       for p in answer.points]
+    data["stories"] = [story_dict(s) for s in answer.stories]  # a briefing's stories (form "brief"), else []
     return data
 
 

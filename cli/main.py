@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from cli.commands import COMMANDS
@@ -24,6 +25,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsrag: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (newsrag stories | head): nothing more to say
+        _quiet_stdout()
+        return 141  # as a shell reports a process ended by SIGPIPE
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so flushing it at exit does not fail (and print a traceback) again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is no file (a test's capture): nothing is flushed at exit
+        pass
 
 
 if __name__ == "__main__":

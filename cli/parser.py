@@ -2,7 +2,7 @@
 (dates, intervals) that turn a bad flag into one error line before any command runs.
 
 Kept apart from the commands (``cli.commands``) so that ``newsrag --help`` and a mistyped flag cost no more than
-argparse and the names it shows. The ``--json`` flag is one parent parser (``as_json``) shared by the five commands
+argparse and the names it shows. The ``--json`` flag is one parent parser (``as_json``) shared by the seven commands
 that print JSON.
 """
 
@@ -24,7 +24,12 @@ EXAMPLES = """examples:
   newsrag remove feeds/old.jsonl              remove the articles read from a file (or an id, a URL)
   newsrag ask "Where did the clashes erupt?"
   newsrag ask --json --since 2024-01-01 "What happened in Aleppo?"
+  newsrag ask "What happened this week?"      a briefing: the week's biggest stories (also "Catch me up")
   newsrag chat                                a conversation: follow-ups, /sources, /new, /quit
+  newsrag brief                               the biggest stories of the last 7 days, with cited key points
+  newsrag brief --since 2024-05-01 --topic "Ukraine"
+  newsrag stories --since 2024-05-01          every story of the window: its outlets and its articles
+  newsrag stories --rebuild                   group the whole index into stories again (an older index has none)
   newsrag stats
   newsrag ui                                  chat in the browser at http://127.0.0.1:7860
   newsrag eval --dataset eval/gold/seeds      score answers against a gold Q&A set
@@ -107,14 +112,48 @@ def build_parser() -> argparse.ArgumentParser:
                            help="prefer articles published near that day (nothing is ignored)")
 
     ask = commands.add_parser("ask", parents=[common, answering, as_json], help="answer a question with cited sources",
-                              description="Answer a question from the indexed articles, citing them as [n].")
+                              description="Answer a question from the indexed articles, citing them as [n]. A "
+                                          "question about the news as a whole ('What happened this week?', 'Catch "
+                                          "me up', 'What are the main stories about Ukraine?') is answered with a "
+                                          "briefing of the biggest stories, as newsrag brief gives it (the filters "
+                                          "below do not narrow a briefing: newsrag brief --since/--until do).")
     ask.add_argument("question", help="the question, in quotes")
 
     commands.add_parser("chat", parents=[common, answering], help="a conversation in the terminal, with follow-ups",
                         description="Ask question after question; follow-ups ('Where did he go?') are read with the "
-                                    "last turns. The models load once, while you type the first question. "
+                                    "last turns. A first question about the news as a whole ('What happened this "
+                                    "week?', 'Catch me up') gets a briefing of the biggest stories, as newsrag brief "
+                                    "gives it. The models load once, while you type the first question. "
                                     "/sources shows the last answer's sources in full, /new starts a new "
                                     "conversation, /quit (or Ctrl+D) leaves.")
+
+    brief = commands.add_parser(
+        "brief", parents=[common, as_json], help="the biggest stories of a window, with cited key points",
+        description="A briefing: the biggest stories of a window (most outlets first, then most articles), each "
+                    "with its headline, its outlets and dates, and one or two key points quoted from its articles "
+                    "and cited [n], then the sources. No chat model: it takes about a second. The window is "
+                    "--since to --until; a missing end is --days from the other, and with neither it is the --days "
+                    "up to today (up to the newest article when the index holds nothing that recent). "
+                    '"newsrag ask \'What happened this week?\'" and "Catch me up" answer with the same briefing.')
+    _window_options(brief, "stories with an article published")
+    brief.add_argument("--days", type=int, default=7, metavar="N",
+                       help="the window's length in days when --since or --until is missing (default 7)")
+    brief.add_argument("--topic", default="", metavar="TEXT",
+                       help="only stories about this, as search finds it (e.g. --topic 'the floods in Spain')")
+    brief.add_argument("--limit", type=int, metavar="K", help="at most K stories (default: brief_stories, 10)")
+
+    stories = commands.add_parser(
+        "stories", parents=[common, as_json], help="list the stories: which articles report the same event",
+        description="The stories in the index, biggest first (most outlets, then most articles, then the latest): "
+                    "per story its headline and coverage, then each article with its date, outlet, title and URL "
+                    "(an article that repeats another, a wire copy, is marked as a copy). Articles are placed in "
+                    "stories as they are indexed; --rebuild places every article again from the vectors the index "
+                    "holds (nothing is embedded): for an index built before stories existed, or after changing "
+                    "story_window_days or story_threshold.")
+    _window_options(stories, "stories with an article published")
+    stories.add_argument("--limit", type=int, default=50, metavar="K", help="at most K stories (default 50)")
+    stories.add_argument("--rebuild", action="store_true",
+                         help="first group every indexed article into stories again, then list them")
 
     commands.add_parser("stats", parents=[common, as_json], help="show what the index holds")
 
@@ -157,6 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
                                "corpus.jsonl, for a folder of questions only)")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
+
+
+def _window_options(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help=f"only {what} on or after")
+    command.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help=f"only {what} on or before")
 
 
 def _version() -> str:

@@ -1,5 +1,6 @@
-"""Answers in a terminal: streamed as the model writes them, then the sources; and ``newsrag chat``, a resident
-conversation that loads the models once and keeps the follow-up context (as ``llm chat`` does).
+"""Answers in a terminal: streamed as the model writes them, then the sources; briefings and story listings
+(``newsrag brief``, ``newsrag stories``); and ``newsrag chat``, a resident conversation that loads the models once
+and keeps the follow-up context (as ``llm chat`` does).
 
 >>> Chat(NewsAssistant(index_dir="index")).run()      # reads questions from stdin until /quit or end of input
 """
@@ -13,6 +14,7 @@ from typing import TextIO
 
 from rag import (
     Answer,
+    Briefing,
     Citation,
     Filters,
     KeyPoint,
@@ -20,6 +22,12 @@ from rag import (
     Message,
     NewsAssistant,
     NewsragError,
+    Passage,
+    Retrieved,
+    Story,
+    StoryArticle,
+    briefing_text,
+    coverage,
     origin_label,
     point_line,
 )
@@ -31,15 +39,26 @@ HISTORY_TURNS = 4  # question-answer pairs kept for follow-ups (the rewrite read
 def print_answer(assistant: NewsAssistant, question: str, history: list[Message] | None = None,
                  filters: Filters | None = None, out: TextIO | None = None) -> Answer:
     """Stream the answer to ``out``, each part once it is checked: an open answer's key points as soon as they are
-    chosen, then the model's lead below them; a quiz answer's phrase with its quoted evidence. Then the sources."""
+    chosen, then the model's lead below them; a quiz answer's phrase with its quoted evidence; a briefing (a question
+    about the news as a whole) whole, story by story. Then the sources."""
     out = out or sys.stdout
     answer = None
     points = False
+    held: KeyPoints | None = None  # a briefing's points: shown within its stories, once the answer comes
+    retrieved: tuple[Passage, ...] = ()
     lead = ""
     for event in assistant.stream(question, history=history, filters=filters):
-        if isinstance(event, KeyPoints):
-            print(points_block(event.points, event.not_given), file=out, flush=True)
-            points = True
+        if held is not None and not isinstance(event, Answer):  # not a briefing after all: show them now
+            print(points_block(held.points, held.not_given), file=out, flush=True)
+            held, points = None, True
+        if isinstance(event, Retrieved):
+            retrieved = event.passages
+        elif isinstance(event, KeyPoints):
+            if _briefing_points(event, retrieved):
+                held = event
+            else:
+                print(points_block(event.points, event.not_given), file=out, flush=True)
+                points = True
         elif isinstance(event, str):
             if points and not lead:
                 print("\nIn short: ", end="", file=out)
@@ -48,16 +67,71 @@ def print_answer(assistant: NewsAssistant, question: str, history: list[Message]
         elif isinstance(event, Answer):
             answer = event
     assert answer is not None  # stream always ends with an Answer
-    if not points and not lead:  # nothing streamed: a refusal before any text
+    if held is not None and answer.form != "brief":
+        print(points_block(held.points, held.not_given), file=out)
+    elif answer.form == "brief" or (not points and not lead):  # a briefing, or a refusal before any text
         print(answer.text, end="", file=out)
     print(file=out)
     if answer.citations:
         print("\nSources:", file=out)
-        for citation in answer.citations:
-            print(f"  [{citation.number}] {_heading(citation)}", file=out)
-            if where := _where(citation):
-                print(f"      {where}", file=out)
+        print_citations(answer.citations, out)
     return answer
+
+
+def _briefing_points(event: KeyPoints, retrieved: Sequence[Passage]) -> bool:
+    """Whether the key points are a briefing's (``stream`` routes "What happened this week?" to one): its sources
+    are the sentences it quotes, one per point, whereas an open answer's are the passages its points are cut from.
+    Only decides whether the points wait for the answer (a briefing shows them under their stories): a wrong guess
+    delays them, it loses nothing."""
+    return bool(event.points) and tuple(p.passage for p in event.points) == tuple(retrieved)
+
+
+def print_citations(citations: Iterable[Citation], out: TextIO | None = None) -> None:
+    """A numbered sources list, as under an answer: "[n] title — source, date" and the URL (or file) below."""
+    out = out or sys.stdout
+    for citation in citations:
+        print(f"  [{citation.number}] {_heading(citation)}", file=out)
+        if where := _where(citation):
+            print(f"      {where}", file=out)
+
+
+def print_briefing(briefing: Briefing, out: TextIO | None = None) -> None:
+    """A briefing (``newsrag brief``): its stories with their cited key points, then the articles quoted."""
+    out = out or sys.stdout
+    print(briefing_text(briefing), file=out)
+    citations = {p.number: Citation(p.number, p.passage) for story in briefing.stories for p in story.points}
+    if citations:
+        print("\nSources:", file=out)
+        print_citations([citations[n] for n in sorted(citations)], out)
+
+
+def print_stories(stories: Sequence[Story], out: TextIO | None = None) -> None:
+    """Stories biggest first (``newsrag stories``): each one's headline and coverage, then its articles, one line
+    for its date, outlet and title (a copy says whose), one for its URL."""
+    out = out or sys.stdout
+    for rank, story in enumerate(stories, start=1):
+        if rank > 1:
+            print(file=out)
+        print(f"{rank}. {story.title}\n   {coverage(story)}", file=out)
+        by_id = {a.article_id: a for a in story.articles}
+        for article in story.articles:
+            print(f"   {article_line(article, by_id.get(article.copy_of) if article.copy_of else None)}", file=out)
+            if article.url:
+                print(f"     {article.url}", file=out)
+
+
+def article_line(article: StoryArticle, original: StoryArticle | None = None) -> str:
+    """"• 2024-05-02 · Coast Daily · Quake hits the north (copy of Andes Post, 2024-05-01)"."""
+    parts = [article.published_at.isoformat() if article.published_at else "undated", article.source, article.title]
+    line = "• " + " · ".join(p for p in parts if p)
+    if article.copy_of:
+        if original is None:
+            line += " (a copy of another article)"
+        else:
+            whose = ", ".join(p for p in (original.source or original.title,
+                                          original.published_at.isoformat() if original.published_at else "") if p)
+            line += f" (copy of {whose})"
+    return line
 
 
 def points_block(points: Sequence[KeyPoint], not_given: str = "") -> str:
@@ -112,7 +186,7 @@ class Chat:
         """Answer each line until ``/quit`` or the end of input; ``lines`` defaults to what is typed (with line
         editing where the platform has ``readline``). Returns the exit status."""
         stats = self.assistant.stats()  # no index: an error now, before the first question
-        self.assistant.warm_up(background=True)
+        warming = self.assistant.warm_up(background=True)
         articles = f"{stats.articles} article{'' if stats.articles == 1 else 's'}"
         print(f"newsrag chat: {articles} in {stats.path}, answers by {self.assistant.settings.mode} "
               f"mode.\n{COMMANDS_HELP}", file=self.out, flush=True)
@@ -124,6 +198,8 @@ class Chat:
         for line in lines if lines is not None else _typed():
             if not self.handle(line.strip()):
                 break
+        if warming is not None:  # left before a question needed the models (/quit, or only a briefing, which needs
+            warming.join()  # none): exiting while a native library loads in a thread aborts the process
         return 0
 
     def handle(self, line: str) -> bool:

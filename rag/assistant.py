@@ -101,7 +101,9 @@ class NewsAssistant(Corpus):
         request = briefing_request(question) if self.settings.stories and not history else None
         if request is not None:
             day = (as_of or date.today()) - timedelta(days=1 if request.yesterday else 0)
-            briefing = self.brief(topic=request.topic, days=request.days, as_of=day, today=as_of is None)
+            since, until = (filters.date_from, filters.date_to) if filters else (None, None)
+            briefing = self.brief(since=since, until=until, topic=request.topic, days=request.days, as_of=day,
+                                  today=as_of is None)
             answer = briefing_answer(question, briefing, self.settings.mode)
             yield Retrieved(answer.passages)
             if answer.points:

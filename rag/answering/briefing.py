@@ -82,7 +82,8 @@ def briefing_text(briefing: Briefing) -> str:
     """The briefing as text: a heading, then per story its headline, outlets and dates, and its points with [n]."""
     if not briefing.stories:
         where = f" about {briefing.topic}" if briefing.topic else ""
-        return f"The articles hold no story{where} {window(briefing)}.".replace("  ", " ")
+        when = f" {window(briefing)}" if briefing.since and briefing.until else ""
+        return f"The articles hold no story{where}{when}."
     about = f" about {briefing.topic}" if briefing.topic else ""
     lines = [" ".join(p for p in (briefing.note, f"The biggest stories{about} {window(briefing)}:") if p)]
     for rank, story in enumerate(briefing.stories, start=1):

@@ -47,8 +47,9 @@ def term_counts(title: str, text: str) -> dict[str, float]:
 
 
 def weigh(counts: Mapping[str, float], document_frequency: Mapping[str, int], documents: int) -> dict[str, float]:
-    """TF-IDF (log-scaled counts, smoothed IDF), normalised to unit length."""
-    weights = {t: (1.0 + math.log(c)) * math.log((documents + 1) / (document_frequency.get(t, 0) + 1))
+    """TF-IDF (log-scaled counts, smoothed IDF plus one, as scikit-learn's, so the words of the first articles of
+    an index weigh something), normalised to unit length."""
+    weights = {t: (1.0 + math.log(c)) * (1.0 + math.log((documents + 1) / (document_frequency.get(t, 0) + 1)))
                for t, c in counts.items() if c > 0}
     return normalised(weights)
 

@@ -22,7 +22,7 @@ from rag.types import Answer, Citation, Passage
 
 GOLD = ROOT / "eval" / "gold" / "seeds"
 KEYS = {
-    "dataset", "n_questions", "mode", "retrieval", "answers", "speed", "baselines", "open_answers",
+    "dataset", "n_questions", "mode", "retrieval", "answers", "speed", "baselines", "open_answers", "briefing",
 }
 RETRIEVAL = {"hit@1", "hit@5", "hit@10", "mrr", "answer_recall@1", "answer_recall@5", "answer_recall@10"}
 ANSWERS = {"em", "f1", "context_recall", "refusal_rate", "citation_precision"}
