@@ -3,8 +3,8 @@
 Its modules, one job each: ``app`` the page (layout, event wiring) and ``launch``; ``exchange`` one question streamed
 to its answer; ``render`` answers and the index's figures as HTML; ``sources`` the sources panel; ``options`` the
 controls beside the chat; ``limits`` how many answers run at once, per process and per session; ``uploads`` the Corpus
-tab's files; ``feeds`` its web part and the background refresh; ``chats`` past chats kept in the browser; ``styles``
-the page's CSS and script.
+tab's files; ``feeds`` its web part and the background refresh; ``stories`` the Stories tab (the biggest stories of
+a window, as cards); ``chats`` past chats kept in the browser; ``styles`` the page's CSS and script.
 
 Gradio is set up here, before any of them imports it.
 """

@@ -1,6 +1,7 @@
 """The Gradio chat app: the page (``build_app``, its layout and the wiring of its events) and ``launch``, which
-serves it. Streamed cited answers beside a sources panel, filters, and a corpus tab for uploads; the work
-behind each part has its own module in ui/ (ui/__init__.py lists them).
+serves it. Streamed cited answers beside a sources panel, filters, a stories tab (the biggest stories of a window,
+each one click from the chat) and a corpus tab for uploads; the work behind each part has its own module in ui/
+(ui/__init__.py lists them).
 
     from rag import NewsAssistant
     from ui.app import build_app
@@ -28,6 +29,7 @@ from ui.limits import BUSY, PER_SESSION, answer_slots, session_turn
 from ui.options import MODE_LABELS, Options, answer_modes, parse_day, source_choices
 from ui.render import WRITING, stats_html
 from ui.sources import sources_html
+from ui.stories import ASK_SCRIPT, CHOSEN, START, WEEK, WINDOWS, brief_stories, chosen_question
 from ui.styles import CSS, HEAD
 from ui.uploads import MAX_UPLOAD, add_files
 
@@ -47,56 +49,70 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
         secret = chats.browser_secret(assistant.settings.index_dir)
         saved = gr.BrowserState([], storage_key=chats.STORAGE_KEY, secret=secret)
         current = gr.BrowserState("", storage_key=chats.STORAGE_KEY + "-open", secret=secret)
-        with gr.Tab("Chat"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Conversation", height=460, render_markdown=False, elem_id="chat",
-                                         buttons=["copy"], feedback_options=None)
-                    question = gr.Textbox(placeholder="Ask a question about the news…", show_label=False,
-                                          elem_id="question", submit_btn="Ask", autofocus=True)
-                    with gr.Row():
-                        # shown only while an answer is written (the Textbox's own stop icon read as a checkbox)
-                        stop = gr.Button("■ Stop", variant="stop", size="sm", visible=False, elem_id="stop")
-                        new_chat = gr.Button("New chat", size="sm", elem_id="new-chat")
-                    with gr.Row():
-                        past = gr.Dropdown([], label="Past chats (kept in this browser only)", scale=4,
-                                           elem_id="past-chats")
-                        delete = gr.Button("Delete chat", size="sm", scale=1, elem_id="delete-chat")
-                    gr.Examples(EXAMPLES, inputs=question, label="Examples for the bundled corpus")
-                with gr.Column(scale=2):
-                    gr.Markdown("### Sources")
-                    panel = gr.HTML(sources_html(), elem_id="sources", js_on_load=None)
-            with gr.Accordion("Options", open=False):
+        with gr.Tabs(selected="chat") as tabs:
+            with gr.Tab("Chat", id="chat"):
                 with gr.Row():
-                    mode = gr.Radio([(MODE_LABELS.get(m, m), m) for m in modes], value=assistant.settings.mode,
-                                    label="Answer written by")
-                    top_k = gr.Slider(1, 20, value=assistant.settings.top_k, step=1, label="Passages to retrieve")
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(label="Conversation", height=460, render_markdown=False, elem_id="chat",
+                                             buttons=["copy"], feedback_options=None)
+                        question = gr.Textbox(placeholder="Ask a question about the news…", show_label=False,
+                                              elem_id="question", submit_btn="Ask", autofocus=True)
+                        with gr.Row():
+                            # shown only while an answer is written (the Textbox's own stop icon read as a checkbox)
+                            stop = gr.Button("■ Stop", variant="stop", size="sm", visible=False, elem_id="stop")
+                            new_chat = gr.Button("New chat", size="sm", elem_id="new-chat")
+                        with gr.Row():
+                            past = gr.Dropdown([], label="Past chats (kept in this browser only)", scale=4,
+                                               elem_id="past-chats")
+                            delete = gr.Button("Delete chat", size="sm", scale=1, elem_id="delete-chat")
+                        gr.Examples(EXAMPLES, inputs=question, label="Examples for the bundled corpus")
+                    with gr.Column(scale=2):
+                        gr.Markdown("### Sources")
+                        panel = gr.HTML(sources_html(), elem_id="sources", js_on_load=None)
+                with gr.Accordion("Options", open=False):
+                    with gr.Row():
+                        mode = gr.Radio([(MODE_LABELS.get(m, m), m) for m in modes], value=assistant.settings.mode,
+                                        label="Answer written by")
+                        top_k = gr.Slider(1, 20, value=assistant.settings.top_k, step=1, label="Passages to retrieve")
+                    with gr.Row():
+                        date_from = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="any date")
+                        date_to = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="any date")
+                        sources = gr.Dropdown(source_choices(assistant), multiselect=True, label="Only these sources")
+                        around = gr.Textbox(label="Prefer news from around (YYYY-MM-DD)", placeholder="no preference")
+            with gr.Tab("Stories", id="stories"):
+                gr.Markdown("### The biggest stories\nWhat the most outlets report, biggest first, each point "
+                            "quoted from an article and cited. Ask about a story to read more in the chat.")
                 with gr.Row():
-                    date_from = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="any date")
-                    date_to = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="any date")
-                    sources = gr.Dropdown(source_choices(assistant), multiselect=True, label="Only these sources")
-                    around = gr.Textbox(label="Prefer news from around (YYYY-MM-DD)", placeholder="no preference")
-        with gr.Tab("Corpus"):
-            stats = gr.HTML(stats_html(assistant), elem_id="stats")
-            files = gr.File(file_count="multiple", label="Add articles: " + " ".join(sorted(SUPPORTED_SUFFIXES)),
-                            file_types=sorted(SUPPORTED_SUFFIXES), elem_id="upload")
-            add = gr.Button("Add to index", variant="primary", elem_id="add")
-            log = gr.Textbox(label="Result", lines=6, interactive=False, elem_id="upload-log")
-            gr.Markdown("### From the web\nAn article page is read once; a feed (RSS, Atom or JSON Feed) can be "
-                        "read once or followed, and then every refresh adds its new and changed items.")
-            with gr.Row():
-                web_url = gr.Textbox(label="Address of an article page or a feed", placeholder="https://…",
-                                     scale=3, elem_id="web-url")
-                feed_name = gr.Textbox(label="Name (optional, for a followed feed)", scale=1, elem_id="feed-name")
-            with gr.Row():
-                add_once = gr.Button("Add once", elem_id="add-url")
-                follow_feed = gr.Button("Follow feed", variant="primary", elem_id="follow")
-            feeds_table = gr.HTML(feeds_html(assistant), elem_id="feeds")
-            with gr.Row():
-                followed = gr.Dropdown(feed_choices(assistant), label="Followed feed", scale=3, elem_id="followed")
-                unfollow_feed = gr.Button("Stop following", elem_id="unfollow")
-                refresh = gr.Button("Refresh now", elem_id="refresh")
-            web_log = gr.Textbox(label="Result", lines=4, interactive=False, elem_id="web-log")
+                    window = gr.Radio(list(WINDOWS), value=WEEK, label="Stories of", elem_id="story-window")
+                    topic = gr.Textbox(label="About (optional)", placeholder="any topic", elem_id="story-topic")
+                with gr.Row(visible=False) as chosen_dates:
+                    story_from = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="2024-12-01", elem_id="story-from")
+                    story_to = gr.Textbox(label="To (YYYY-MM-DD; empty: the same day)", placeholder="2024-12-08",
+                                          elem_id="story-to")
+                brief_me = gr.Button("Brief me", variant="primary", elem_id="brief-me")
+                story_cards = gr.HTML(START, elem_id="story-cards", js_on_load=ASK_SCRIPT)
+                story_questions = gr.State([])  # what each card's "Ask about this story" asks, in the cards' order
+            with gr.Tab("Corpus", id="corpus"):
+                stats = gr.HTML(stats_html(assistant), elem_id="stats")
+                files = gr.File(file_count="multiple", label="Add articles: " + " ".join(sorted(SUPPORTED_SUFFIXES)),
+                                file_types=sorted(SUPPORTED_SUFFIXES), elem_id="upload")
+                add = gr.Button("Add to index", variant="primary", elem_id="add")
+                log = gr.Textbox(label="Result", lines=6, interactive=False, elem_id="upload-log")
+                gr.Markdown("### From the web\nAn article page is read once; a feed (RSS, Atom or JSON Feed) can be "
+                            "read once or followed, and then every refresh adds its new and changed items.")
+                with gr.Row():
+                    web_url = gr.Textbox(label="Address of an article page or a feed", placeholder="https://…",
+                                         scale=3, elem_id="web-url")
+                    feed_name = gr.Textbox(label="Name (optional, for a followed feed)", scale=1, elem_id="feed-name")
+                with gr.Row():
+                    add_once = gr.Button("Add once", elem_id="add-url")
+                    follow_feed = gr.Button("Follow feed", variant="primary", elem_id="follow")
+                feeds_table = gr.HTML(feeds_html(assistant), elem_id="feeds")
+                with gr.Row():
+                    followed = gr.Dropdown(feed_choices(assistant), label="Followed feed", scale=3, elem_id="followed")
+                    unfollow_feed = gr.Button("Stop following", elem_id="unfollow")
+                    refresh = gr.Button("Refresh now", elem_id="refresh")
+                web_log = gr.Textbox(label="Result", lines=4, interactive=False, elem_id="web-log")
 
         def respond(message: str, past: Conversation, past_shown: Conversation, mode_: str, k: float, since: str,
                     until: str, only: list[str] | None, near: str = "",
@@ -124,17 +140,37 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
             return {"fn": lambda: gr.update(visible=visible), "outputs": stop, "queue": False,
                     "show_progress": "hidden", "api_visibility": "private"}
 
-        asked = question.submit(**stop_shown(True)).then(
-            respond, [question, history, shown, mode, top_k, date_from, date_to, sources, around],
-            [chatbot, panel, history, shown, question], api_name="ask", concurrency_limit=answer_slots(assistant),
-            concurrency_id="answers")
-        asked.then(**stop_shown(False))  # after the answer, a refusal or an error alike
-        halted = stop.click(**stop_shown(False), cancels=[asked]).then(
+        answering = {"fn": respond,
+                     "inputs": [question, history, shown, mode, top_k, date_from, date_to, sources, around],
+                     "outputs": [chatbot, panel, history, shown, question],
+                     "concurrency_limit": answer_slots(assistant), "concurrency_id": "answers"}
+        asked = question.submit(**stop_shown(True)).then(**answering, api_name="ask")
+
+        def ask_about(questions: list[str], event: gr.EventData) -> tuple[Any, ...]:
+            """A story card's "Ask about this story": a new chat, on the Chat tab, asking what happened in it."""
+            chosen = chosen_question(questions, getattr(event, "story", None))
+            if chosen is None:
+                raise gr.Error("That story is no longer listed: choose Brief me again.")
+            return (chosen, gr.Tabs(selected="chat"), [], [], [], sources_html(), gr.update(visible=True), "",
+                    gr.update(value=None))
+
+        # one click: the question goes in the box, the Chat tab opens on a new chat, and it is asked as Ask would
+        asked_story = story_cards.click(
+            ask_about, story_questions, [question, tabs, chatbot, history, shown, panel, stop, current, past],
+            queue=False, show_progress="hidden", api_visibility="private",
+        ).success(**answering, api_visibility="private")
+        answers = [asked, asked_story]
+        # whatever was being answered stops: the new chat is this story's (as New chat does; the click's own answer
+        # starts only once the chat is new, so it is not among those stopped)
+        story_cards.click(None, cancels=answers, queue=False, show_progress="hidden", api_visibility="private")
+        for answer in answers:
+            answer.then(**stop_shown(False))  # after the answer, a refusal or an error alike
+        halted = stop.click(**stop_shown(False), cancels=answers).then(
             stopped, shown, [chatbot, shown], queue=False, show_progress="hidden", api_visibility="private")
         chatbot.clear(lambda: ([], [], sources_html(), gr.update(visible=False), "", gr.update(value=None)), None,
-                      [history, shown, panel, stop, current, past], cancels=[asked], api_visibility="private")
+                      [history, shown, panel, stop, current, past], cancels=answers, api_visibility="private")
         new_chat.click(lambda: ([], [], [], sources_html(), "", gr.update(visible=False), "", gr.update(value=None)),
-                       None, [chatbot, history, shown, panel, question, stop, current, past], cancels=[asked],
+                       None, [chatbot, history, shown, panel, question, stop, current, past], cancels=answers,
                        api_name="new_chat")
 
         def keep(text: Conversation, conversation: Conversation, sources_panel: str, kept: list[chats.Chat],
@@ -158,12 +194,11 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
 
         saving = {"fn": keep, "inputs": [history, shown, panel, saved, current], "outputs": [saved, current, past],
                   "queue": False, "show_progress": "hidden", "api_visibility": "private"}
-        asked.then(**saving)
-        halted.then(**saving)
+        for answer in [*answers, halted]:
+            answer.then(**saving)
         shown_again = [chatbot, history, shown, panel, current, past]
-        past.input(reopen, [saved, past], shown_again, cancels=[asked],
-                   api_visibility="private")
-        delete.click(forget, [saved, current], [saved, chatbot, history, shown, panel, current, past], cancels=[asked],
+        past.input(reopen, [saved, past], shown_again, cancels=answers, api_visibility="private")
+        delete.click(forget, [saved, current], [saved, chatbot, history, shown, panel, current, past], cancels=answers,
                      api_visibility="private")
         app.load(reopen, [saved, current], shown_again, api_visibility="private")
 
@@ -173,6 +208,13 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
             return result, stats_html(assistant), gr.update(choices=source_choices(assistant)), None
 
         add.click(upload, files, [log, stats, sources, files], api_name="add_files", concurrency_limit=1)
+
+        window.change(lambda w: gr.update(visible=w == CHOSEN), window, chosen_dates, queue=False,
+                      show_progress="hidden", api_visibility="private")
+        brief_me.click(lambda w, f, t, a: brief_stories(assistant, w, f, t, a), [window, story_from, story_to, topic],
+                       [story_cards, story_questions], api_name="brief")
+        topic.submit(lambda w, f, t, a: brief_stories(assistant, w, f, t, a), [window, story_from, story_to, topic],
+                     [story_cards, story_questions], api_visibility="private")
 
         def corpus_views(message: str) -> tuple[Any, ...]:
             """After a web action: its result, and every view of the corpus brought up to date."""

@@ -7,7 +7,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from rag import MARKERS, Answer, KeyPoint, NewsAssistant, NewsragError, point_line
+from rag import MARKERS, Answer, KeyPoint, NewsAssistant, NewsragError, coverage, point_line
 
 WRITING = '<p class="nr-writing">Summing up the points…</p>'  # shown above the points while the lead is written
 
@@ -17,6 +17,8 @@ def answer_html(answer: Answer | None, lead: str = "", points: Sequence[KeyPoint
     """An answer as the chat shows it: what the articles do not give, the lead, then the key points as a list, each
     [n] a link to its source card. Everything from the articles or the model is escaped; only this markup is ours."""
     if answer is not None:
+        if answer.form == "brief" and answer.stories:
+            return briefing_answer_html(answer)
         if not answer.points:
             return f'<div class="nr-answer">{_cited(answer.text)}</div>'
         lead, points, missing = answer.lead, answer.points, answer.not_given
@@ -27,6 +29,20 @@ def answer_html(answer: Answer | None, lead: str = "", points: Sequence[KeyPoint
     heading = "What the articles report" if missing else "Key points"
     parts.append(f'<div class="nr-points-head">{heading}</div><ul class="nr-points">{items}</ul>' if points else "")
     return f'<div class="nr-answer">{"".join(parts)}</div>'
+
+
+def briefing_answer_html(answer: Answer) -> str:
+    """A briefing (``form`` "brief") as the chat shows it: its window, then its stories numbered, each with its
+    headline, its outlets, articles and dates, and its key points, each [n] a link to its source card."""
+    heading = answer.text.split("\n", 1)[0]  # what the window is, and why when it moved to the newest articles
+    stories = []
+    for story in answer.stories:
+        points = "".join(f'<li>{_cited(point_line(p).removeprefix("• "))}</li>' for p in story.points)
+        stories.append(f'<li><div class="nr-story-title">{html.escape(story.title, quote=False)}</div>'
+                       f'<div class="nr-meta">{html.escape(coverage(story), quote=False)}</div>'
+                       + (f'<ul class="nr-points">{points}</ul>' if points else "") + "</li>")
+    return (f'<div class="nr-answer nr-brief"><p class="nr-lead">{html.escape(heading, quote=False)}</p>'
+            f'<ol class="nr-stories">{"".join(stories)}</ol></div>')
 
 
 def _cited(text: str) -> str:

@@ -25,6 +25,8 @@ def sources_html(answer: Answer | None = None, reading: Sequence[Passage] = ()) 
         return f'<div class="nr-status">Reading {len(reading)} passage{"s" * (len(reading) != 1)}…</div>{cards}'
     if not answer.citations:
         note = "No source was cited." if answer.passages else "No passage was relevant enough to answer from."
+        if answer.form == "brief":
+            note = "No story to cite: the articles hold none in this window."
         return f'<div class="nr-empty">{note}</div>' + _folded(answer.passages, set())
     cards = "".join(_card(c.number, c.passage, c.cited_by) for c in answer.citations)
     return cards + _folded(answer.passages, {c.number for c in answer.citations})

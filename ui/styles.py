@@ -1,5 +1,6 @@
-"""The page's own look and one behaviour Gradio lacks: the CSS of the answer, source cards, figures and feeds,
-and the script that makes an answer's [n] jump to its source card. ``launch`` (ui.app) hands both to Gradio."""
+"""The page's own look and one behaviour Gradio lacks: the CSS of the answer, source cards, story cards, figures
+and feeds, and the script that makes an answer's [n] jump to its source card. ``launch`` (ui.app) hands both to
+Gradio."""
 
 from __future__ import annotations
 
@@ -32,6 +33,19 @@ CSS = """
 #stats .nr-stats th, #stats .nr-stats td {border: none; padding: 6px 24px 6px 0; text-align: left; vertical-align: top}
 #stats .nr-stats th {font-weight: 600; white-space: nowrap}
 #stats .nr-stats tr + tr > * {border-top: 1px solid var(--border-color-primary)}
+.nr-stories {margin: 4px 0 0 0; padding-left: 20px} .nr-stories > li {margin-bottom: 8px}
+.nr-story-title {font-weight: 600}
+.nr-story {padding: 10px 12px} .nr-story .nr-points {margin-top: 6px}
+#story-cards a.nr-source-link, #story-cards .nr-points .nr-num {text-decoration: none; font-weight: 600;
+  font-size: 0.9em; color: var(--color-accent)}
+.nr-more summary {cursor: pointer; font-size: 0.9em; opacity: 0.75}
+.nr-articles {margin: 4px 0 0 0; padding-left: 18px; font-size: 0.9em}
+.nr-ask {margin-top: 8px; padding: var(--button-small-padding); border-radius: var(--button-small-radius);
+  border: 1px solid var(--button-secondary-border-color); background: var(--button-secondary-background-fill);
+  color: var(--button-secondary-text-color); font-size: 0.9em; cursor: pointer}
+.nr-ask:hover {background: var(--button-secondary-background-fill-hover)}
+.nr-note {font-style: italic; opacity: 0.85; padding: 6px 0 0 0}
+.nr-error {color: var(--error-text-color); font-weight: 600; padding: 6px 0}
 .nr-feeds {border-collapse: collapse; width: 100%}
 .nr-feeds th, .nr-feeds td {text-align: left; padding: 4px 12px 4px 0;
   border-bottom: 1px solid var(--border-color-primary); vertical-align: top; word-break: break-word}

@@ -48,7 +48,8 @@ def with_points(stories: Sequence[Story], index: Index, per_story: int = POINTS_
 
 
 def _point_articles(story: Story, per_story: int) -> list[str]:
-    """Articles to quote, best first: the headline's, one per other outlet, then the rest (copies last)."""
+    """Articles to quote, best first: the headline's, one per other outlet, then the rest (copies never: they say
+    what their original says)."""
     originals = list(story.originals) or list(story.articles)
     head, rest = story.articles[0], [a for a in originals if a.article_id != story.articles[0].article_id]
     outlets = {head.source}
@@ -133,7 +134,7 @@ def story_dict(story: Story) -> dict[str, object]:
         "id": story.id, "title": story.title, "outlets": list(story.outlets),
         "first_seen": story.first_seen.isoformat() if story.first_seen else None,
         "last_seen": story.last_seen.isoformat() if story.last_seen else None,
-        "articles": [{"url": a.url, "title": a.title, "source": a.source,
+        "articles": [{"id": a.article_id, "url": a.url, "title": a.title, "source": a.source,
                       "published_at": a.published_at.isoformat() if a.published_at else None,
                       "copy_of": a.copy_of or None} for a in story.articles],
         "points": [{"text": p.text, "citation": p.number, "title": p.passage.title, "source": p.passage.source,

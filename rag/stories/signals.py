@@ -34,8 +34,8 @@ def words(text: str) -> list[str]:
 
 
 def term_counts(title: str, text: str) -> dict[str, float]:
-    """The lead's content words, lower-cased, counted; a name (capitalised, not opening a sentence) or a number
-    counts ``NAME_WEIGHT`` times."""
+    """The lead's content words, lower-cased, counted; a capitalised word (a name, or a sentence's first word) or a
+    number counts ``NAME_WEIGHT`` times."""
     counts: dict[str, float] = {}
     tokens = words(title) + words(" ".join(text.split()[:LEAD_WORDS]))
     for token in tokens:
