@@ -100,6 +100,7 @@ class NewsAssistant(Corpus):
                              "(newsrag ingest PATH, or NewsAssistant.ingest)")
         request = briefing_request(question) if self.settings.stories and not history else None
         if request is not None:
+            as_of = as_of or (filters.as_of if filters else None)
             day = (as_of or date.today()) - timedelta(days=1 if request.yesterday else 0)
             since, until = (filters.date_from, filters.date_to) if filters else (None, None)
             briefing = self.brief(since=since, until=until, topic=request.topic, days=request.days, as_of=day,
@@ -146,7 +147,8 @@ class NewsAssistant(Corpus):
         among = None
         if topic.strip():
             found = self.retriever(k=30).passages(topic, Filters(date_from=since, date_to=until))
-            among = sorted(set(self.story_store.stories_of([p.article_id for p in found]).values()))
+            about = [p.article_id for p in found if p.score >= self.settings.min_relevance]  # fusion has no floor
+            among = sorted(set(self.story_store.stories_of(about).values()))
         stories = biggest_stories(self.story_store, since, until, limit or self.settings.brief_stories, among)
         return Briefing(tuple(with_points(stories, self.index)), since, until, topic.strip(), note)
 

@@ -194,7 +194,7 @@ def briefing_request(question: str) -> BriefingRequest | None:
         span = " ".join((groups.get("span") or "").lower().split())
         days = next((d for word, d in _SPAN_DAYS.items() if span.endswith(word)), 7)
         if number := re.search(r"\d+", span):
-            days = max(1, min(int(number.group()), 365))
+            days = max(1, min(int(number.group()[:4]), 365))  # more digits than a year has days: capped all the same
         topic = re.sub(r"^(?:the|news)\s+", "", (groups.get("topic") or "").strip(" ?.!"), flags=re.IGNORECASE)
         return BriefingRequest(days=days, topic=topic, yesterday=span == "yesterday")
     return None
