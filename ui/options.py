@@ -9,6 +9,7 @@ from datetime import date
 import gradio as gr
 
 from rag import Filters, NewsAssistant, NewsragError
+from ui.stories import day
 
 MODE_LABELS = {"local": "Local model", "extractive": "Quoted sentences (no model)", "openai": "Configured API"}
 
@@ -40,13 +41,11 @@ def answer_modes(assistant: NewsAssistant) -> list[str]:
 
 
 def parse_day(value: str, label: str) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
+    """A filter's date, or None when the box is empty; a bad one is shown as Gradio's error message."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise gr.Error(f"{label}: {value!r} is not a date; use YYYY-MM-DD, e.g. 2024-12-08") from None
+        return day(value, label)
+    except ValueError as problem:
+        raise gr.Error(str(problem)) from None
 
 
 def source_choices(assistant: NewsAssistant) -> list[str]:
