@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from rag.corpus import Corpus
 from rag.errors import InputError, StoreError
 from rag.question import OPEN, briefing_request, form, needs_context
+from rag.retrieval.retriever import names_found
 from rag.types import Answer, Briefing, Filters, KeyPoints, Message, Passage, Retrieved, Story, StreamEvent
 
 if TYPE_CHECKING:
@@ -147,7 +148,9 @@ class NewsAssistant(Corpus):
         among = None
         if topic.strip():
             found = self.retriever(k=30).passages(topic, Filters(date_from=since, date_to=until))
-            about = [p.article_id for p in found if p.score >= self.settings.min_relevance]  # fusion has no floor
+            about = [p.article_id for p in found if p.score >= self.settings.min_relevance  # fusion has no floor
+                     or names_found(f"on {topic}", [p])]  # a name it holds counts, as in retrieval ("on": a
+            # topic's first word is a name too, not a question's opening word)
             among = sorted(set(self.story_store.stories_of(about).values()))
         stories = biggest_stories(self.story_store, since, until, limit or self.settings.brief_stories, among)
         return Briefing(tuple(with_points(stories, self.index)), since, until, topic.strip(), note)

@@ -70,6 +70,22 @@ def asks_for_timeline(question: str) -> bool:
     return bool(_TIMELINE.search(question))
 
 
+_OUTLETS = re.compile(
+    r"\b(?:outlets?|media|news\s*papers?|papers|publications|press|news\s+sources|sources|networks|coverage)\b[^?]*?"
+    r"\b(?:differ\w*|report\w*|cover\w*|compar\w*|describ\w*|portray\w*|frame\w*|disagree\w*)\b|"
+    r"\b(?:differ\w*|compar\w*)\b[^?]*\b(?:outlets?|media|newspapers?|papers|publications|press|news\s+sources|"
+    r"coverage)\b|"
+    r"\bhow\s+(?:did|do|does|have|has)\s+[^?]{1,60}?\s+(?:and|vs\.?|versus)\s+[^?]{1,60}?\s+"
+    r"(?:report|cover|describe|portray|frame)\b",
+    re.IGNORECASE)
+
+
+def asks_how_outlets_differ(question: str) -> bool:
+    """Whether a question asks how outlets report something ("How do outlets differ on …?", "How did Fox and the
+    Times report …?", "Compare the coverage of …"): answered per outlet, marking what only one of them states."""
+    return bool(_OUTLETS.search(question))
+
+
 def asks_to_compare(question: str) -> bool:
     """Whether a question asks for a comparison ("compare", "versus", "how do … differ")."""
     return bool(_SIDES.search(question))
@@ -154,22 +170,25 @@ def needs_context(question: str) -> bool:
 
 # --- briefings: questions about the news as a whole ---------------------------------------------------------------
 _SPAN = (r"(?P<span>today|tonight|yesterday|(?:this|the\s+(?:past|last))\s+(?:week|month|few\s+days|\d+\s+days)|"
-         r"lately|recently|so\s+far)")
+         r"the\s+(?:day|week|month)|lately|recently|so\s+far)")
+_WHEN = r"(?:\s+(?:from|of|for|in|over|during|on)\b)?\s*" + _SPAN  # "of the week", "in the last 3 days"
+_NOT_A_SPAN = r"(?!(?:the\s+)?(?:today|tonight|yesterday|this|past|last|day|week|month|news)\b)"
 _BRIEFING = [
     re.compile(r"^\s*(?:so\s+)?what(?:'s|’s|\s+is|\s+has)?\s+(?:happened|happening|going\s+on|new|in\s+the\s+news)"
-               r"(?:\s+(?:in\s+the\s+news|in\s+the\s+world|around\s+the\s+world))?\s*(?:" + _SPAN + r")?\s*\??\s*$",
+               r"(?:\s+(?:in\s+the\s+news|in\s+the\s+world|around\s+the\s+world))?(?:" + _WHEN + r")?\s*\??\s*$",
                re.IGNORECASE),
-    re.compile(r"\bcatch\s+me\s+up\b(?:\s+on\s+(?:the\s+)?(?:news\b)?)?(?:\s*(?:on|about|with)\s+(?P<topic>.+?))?"
-               r"(?:\s+(?:from\s+)?" + _SPAN + r")?\s*[?.!]?\s*$", re.IGNORECASE),
+    re.compile(r"\bcatch\s+me\s+up\b(?:\s+on\s+(?:the\s+)?(?:news\b)?)?(?:\s*(?:on|about|with)\s+" + _NOT_A_SPAN +
+               r"(?P<topic>.+?))?(?:" + _WHEN + r")?\s*[?.!]?\s*$", re.IGNORECASE),
     re.compile(r"\b(?:main|top|biggest|big|major|key|important|latest)\s+(?:news\s+)?(?:stories|headlines|news)"
-               r"\b(?:\s+(?:about|on|in|of|from|regarding|concerning)\s+(?!(?:today|this|the\s+past|the\s+last)\b)"
-               r"(?P<topic>.+?))?(?:\s+(?:from\s+|of\s+)?" + _SPAN + r")?\s*[?.!]?\s*$", re.IGNORECASE),
+               r"\b(?:\s+(?:about|on|in|of|from|regarding|concerning)\s+" + _NOT_A_SPAN + r"(?P<topic>.+?))?"
+               r"(?:" + _WHEN + r")?\s*[?.!]?\s*$", re.IGNORECASE),
     re.compile(r"^\s*(?:give\s+me\s+)?(?:a|the|my|today's|this\s+week's)?\s*(?:news\s+)?(?:briefing|brief|roundup|"
-               r"round-up|digest|headlines)\b(?:\s+(?:about|on|for)\s+(?P<topic>.+?))?\s*(?:" + _SPAN + r")?\s*[?.!]?"
-               r"\s*$", re.IGNORECASE),
-    re.compile(r"^\s*brief\s+me\b(?:\s+on\s+(?P<topic>.+?))?\s*(?:" + _SPAN + r")?\s*[?.!]?\s*$", re.IGNORECASE),
+               r"round-up|digest|headlines)\b(?:\s+(?:about|on|for)\s+" + _NOT_A_SPAN + r"(?P<topic>.+?))?(?:" +
+               _WHEN + r")?\s*[?.!]?\s*$", re.IGNORECASE),
+    re.compile(r"^\s*brief\s+me\b(?:\s+on\s+" + _NOT_A_SPAN + r"(?P<topic>.+?))?(?:" + _WHEN + r")?\s*[?.!]?\s*$",
+               re.IGNORECASE),
 ]
-_SPAN_DAYS = {"today": 1, "tonight": 1, "yesterday": 1, "week": 7, "month": 30, "few days": 3}
+_SPAN_DAYS = {"today": 1, "tonight": 1, "yesterday": 1, "the day": 1, "week": 7, "month": 30, "few days": 3}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from week_news import (
     BACKGROUND,
     BEFORE,
     BUDGET,
+    FESTIVAL,
     LOOK_ALIKES,
     MONDAY,
     QUAKE,
@@ -98,6 +99,11 @@ def test_a_topic_briefing_keeps_only_the_stories_about_it(week):
     assert [s.id for s in about.stories] == [story_of(week, QUAKE_LEDGER).id]
 
 
+def test_a_topic_that_is_a_name_keeps_the_story_of_the_article_that_names_it(week):
+    about = week.brief(since=MONDAY, until=SUNDAY, topic="Ilse Varga")  # the festival's prize winner
+    assert [s.id for s in about.stories] == [story_of(week, FESTIVAL).id]
+
+
 def test_an_empty_window_says_there_is_no_story(week):
     empty = week.brief(since=date(2023, 1, 2), until=date(2023, 1, 8))
     assert empty.stories == ()
@@ -128,6 +134,11 @@ def test_what_happened_this_week_is_answered_with_the_weeks_briefing(week, brief
 def test_a_briefing_question_asked_as_of_a_day_through_filters_is_the_week_up_to_that_day(week, briefing):
     answer = week.ask("What happened this week?", filters=Filters(as_of=SUNDAY))
     assert [s.id for s in answer.stories] == [s.id for s in briefing.stories]
+
+
+def test_a_briefing_question_with_a_date_range_in_its_filters_briefs_that_range(week, briefing):
+    answer = week.ask("What are the top stories?", filters=Filters(date_from=MONDAY, date_to=SUNDAY))
+    assert answer.form == "brief" and [s.id for s in answer.stories] == [s.id for s in briefing.stories]
 
 
 def test_yesterday_is_the_day_before(week):

@@ -23,9 +23,6 @@ FUZZ = settings(max_examples=200, deadline=None)
 SLOW_FUZZ = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-READING_BUG = pytest.mark.xfail(strict=True, reason=(
-    "LIBRARY BUG rag/question.py _BRIEFING patterns: a span after 'of'/'in'/'for' is read as the topic ('the top "
-    "stories of the week' -> topic 'week'), or not at all ('in the last 3 days': no briefing)"))
 
 SPANS = ["today", "tonight", "yesterday", "this week", "the past week", "the last month", "the past few days",
          "lately", "recently", "so far", "this month"]
@@ -73,11 +70,10 @@ def test_briefing_request_survives_a_number_of_more_than_4300_digits():
     ("Catch me up on the earthquake from the past 3 days", BriefingRequest(days=3, topic="earthquake")),
     ("What happened in Marnavik?", None),  # a subject: a question for the passages
     ("What happened to the euro this week?", None),
-    pytest.param("What are the top stories of the week?", BriefingRequest(days=7), marks=READING_BUG),
-    pytest.param("Top stories of the day", BriefingRequest(days=1), marks=READING_BUG),
-    pytest.param("Top stories in the last 3 days", BriefingRequest(days=3), marks=READING_BUG),
-    pytest.param("Give me a briefing on the strike for the past 3 days", BriefingRequest(days=3, topic="strike"),
-                 marks=READING_BUG),
+    ("What are the top stories of the week?", BriefingRequest(days=7)),
+    ("Top stories of the day", BriefingRequest(days=1)),
+    ("Top stories in the last 3 days", BriefingRequest(days=3)),
+    ("Give me a briefing on the strike for the past 3 days", BriefingRequest(days=3, topic="strike")),
 ])
 def test_briefing_questions_are_read_for_their_days_and_topic(question, request_):
     assert briefing_request(question) == request_

@@ -1,7 +1,8 @@
 """Stories as ingest places them, in a real Chroma index with the real embedder: a wire copy under a second URL is
 recorded as a copy of the first, three outlets' reports of one earthquake are one story, look-alike earthquakes
 weeks and a year later and unrelated articles stand alone, and a new assistant on the same index sees the same
-stories. The index is built once for the module (tests/stories/week_news.py) and only read."""
+stories. The week's index is built once for the module (tests/stories/week_news.py) and only read; the tests of an
+empty index, and of look-alikes within days, build their own small ones."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from week_news import (
     QUAKE_COASTAL,
     QUAKE_LEDGER,
     QUAKE_MERIDIAN,
+    SEEDS,
     STRIKE,
     STRIKE_FOLLOW_UP,
     STRIKE_REPRINT,
@@ -98,8 +100,7 @@ def test_unrelated_articles_are_each_a_story_of_their_own(week):
 def test_stories_of_a_window_are_those_with_an_article_in_it_biggest_first(week):
     listed = week.stories(since=MONDAY, until=SUNDAY)
     assert [s.id for s in listed[:2]] == [story_of(week, QUAKE_LEDGER).id, story_of(week, STRIKE_WIRE).id]
-    assert {a.article_id for s in listed for a in s.articles} == ids([*QUAKE, *STRIKE, FESTIVAL, BUDGET,
-                                                                     UNRELATED[2]])
+    assert {a.article_id for s in listed for a in s.articles} == ids([*QUAKE, *STRIKE, FESTIVAL, BUDGET, SEEDS])
     assert all(not s.points for s in listed)  # points are a briefing's
     assert [s.id for s in week.stories(limit=2)] == [s.id for s in listed[:2]]
     assert week.stories(since=date(2025, 3, 1)) == [story_of(week, LOOK_ALIKES[1])]
@@ -134,3 +135,14 @@ def test_the_first_article_an_index_places_can_be_joined_by_a_report_in_other_wo
     first.ingest([write_jsonl(tmp_path / "background.jsonl", BACKGROUND)], progress=False)
     first.ingest([write_jsonl(tmp_path / "later.jsonl", [QUAKE_COASTAL, QUAKE_MERIDIAN])], progress=False)
     assert {a.article_id for a in story_of(first, QUAKE_COASTAL).articles} == ids(QUAKE)
+
+
+def test_look_alike_earthquakes_within_days_of_each_other_stay_apart(tmp_path):
+    """Harder than weeks apart: other earthquakes in other countries with other numbers, dated within the story's
+    window (so they are each other's candidates), still start stories of their own."""
+    tolvara = {**LOOK_ALIKES[0], "url": "https://other.example/tolvara", "published_at": "2024-03-06"}
+    brisnau = {**LOOK_ALIKES[1], "url": "https://other.example/brisnau", "published_at": "2024-03-05"}
+    close = build(tmp_path, [*QUAKE, tolvara, brisnau, FESTIVAL])
+    assert {a.article_id for a in story_of(close, QUAKE_LEDGER).articles} == ids(QUAKE)
+    for look_alike in (tolvara, brisnau):
+        assert [a.article_id for a in story_of(close, look_alike).articles] == [url_id(look_alike)]

@@ -8,10 +8,13 @@ from datetime import date
 
 import pytest
 from week_news import (
+    BUDGET,
     FESTIVAL,
     QUAKE,
     QUAKE_COASTAL,
     QUAKE_LEDGER,
+    QUAKE_MERIDIAN,
+    SEEDS,
     STRIKE,
     STRIKE_FOLLOW_UP,
     STRIKE_REPRINT,
@@ -20,6 +23,7 @@ from week_news import (
     ids,
     story_of,
     url_id,
+    write_jsonl,
 )
 
 from rag import NewsAssistant
@@ -33,7 +37,10 @@ SECOND_REPRINT = {  # the wire copy as a third outlet runs it, a day later
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> NewsAssistant:
-    return build(tmp_path_factory.mktemp("removal"), [*QUAKE, *STRIKE, SECOND_REPRINT, FESTIVAL])
+    folder = tmp_path_factory.mktemp("removal")
+    assistant = build(folder, [*QUAKE, *STRIKE, SECOND_REPRINT, FESTIVAL])
+    assert assistant.ingest([write_jsonl(folder / "extra.jsonl", [BUDGET])], progress=False).articles_added == 1
+    return assistant
 
 
 def article_ids(assistant: NewsAssistant) -> set[str]:
@@ -81,6 +88,28 @@ def test_a_story_whose_last_article_is_removed_is_gone(corpus):
     assert len(corpus.stories(limit=1000)) == stories - 1
     assert corpus.story_store.states([story]) == {} and corpus.story_store.members([story]) == {story: []}
     assert corpus.story_store.articles([url_id(FESTIVAL)]) == {}
+
+
+def test_an_article_pruned_with_its_file_leaves_the_stories(corpus):
+    extra = corpus.settings.index_dir.parent / "extra.jsonl"
+    story = story_of(corpus, BUDGET).id
+    report = corpus.ingest([write_jsonl(extra, [SEEDS])], prune=True, progress=False)
+    assert (report.articles_added, report.articles_removed) == (1, 1)
+    assert corpus.story_store.articles([url_id(BUDGET)]) == {}
+    assert story not in {s.id for s in corpus.stories(limit=1000)}
+    assert [a.article_id for a in story_of(corpus, SEEDS).articles] == [url_id(SEEDS)]
+
+
+def test_an_edited_article_stays_in_its_story_once(corpus, tmp_path):
+    before = story_of(corpus, QUAKE_MERIDIAN)
+    edited = {**QUAKE_MERIDIAN, "text": QUAKE_MERIDIAN["text"].replace("killed 41", "killed 43"),
+              "title": "Orlesia appeals for aid as the Marnavik toll rises to 43"}
+    report = corpus.ingest([write_jsonl(tmp_path / "edited.jsonl", [edited])], progress=False)
+    assert report.articles_updated == 1
+    after = story_of(corpus, QUAKE_MERIDIAN)
+    assert after.id == before.id and len(after.articles) == len(before.articles)
+    assert [a.title for a in after.articles if a.article_id == url_id(QUAKE_MERIDIAN)] == [edited["title"]]
+    assert corpus.story_store.count()[0] == len(article_ids(corpus))
 
 
 def test_a_restarted_assistant_sees_the_removals(corpus):

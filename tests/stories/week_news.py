@@ -44,8 +44,8 @@ QUAKE_MERIDIAN = {
 QUAKE_WEEKS_LATER = {
     "url": "https://northern-ledger.example/world/tolvara-earthquake", "source": "Northern Ledger",
     "published_at": "2024-03-26", "title": "Magnitude 5.2 earthquake shakes Tolvara in Quessland",
-    "text": "A magnitude 5.2 earthquake shook the coastal city of Tolvara in southern Quessland on Tuesday, killing two "
-            "people and damaging a hospital, officials said. The quake struck at a depth of 35 kilometres off the "
+    "text": "A magnitude 5.2 earthquake shook the coastal city of Tolvara in southern Quessland on Tuesday, killing "
+            "two people and damaging a hospital, officials said. The quake struck at a depth of 35 kilometres off the "
             "coast shortly after noon. Residents ran into the streets as shelves fell in shops along the harbour. "
             "Quessland's civil protection agency said about 60 buildings needed inspection.",
 }
@@ -58,16 +58,16 @@ QUAKE_YEAR_LATER = {
             "President Lina Sorvik promised to rebuild every school damaged by the quake.",
 }
 
-_STRIKE = ("Dock workers at the port of Velmar walked out at {when} on Thursday, halting the loading of container ships "
-           "in a dispute over night shifts and pay, the Velmar Port Workers Union said. About 1,800 members of the "
-           "union joined the strike, which is planned to last 48 hours. Twelve container ships were waiting at anchor "
-           "outside the harbour by midday, and the port authority said cargo trains to the inland terminal at Kessel "
-           "had been cancelled. Union leader Tomas Brenner said the workers wanted a ten percent raise and an end to "
-           "compulsory twelve-hour night shifts. The port authority called the walkout {verdict} and said talks could "
-           "resume once the ships were moving again. Shipping agents warned that fruit and medicine deliveries to the "
-           "region's supermarkets and pharmacies would be delayed by several days. Velmar handles about a third of "
-           "the country's container traffic, and a strike there last spring cost exporters an estimated 40 million "
-           "euros, according to the chamber of commerce.")
+_STRIKE = ("Dock workers at the port of Velmar walked out at {when} on Thursday, halting the loading of container "
+           "ships in a dispute over night shifts and pay, the Velmar Port Workers Union said. About 1,800 members of "
+           "the union joined the strike, which is planned to last 48 hours. Twelve container ships were waiting at "
+           "anchor outside the harbour by midday, and the port authority said cargo trains to the inland terminal at "
+           "Kessel had been cancelled. Union leader Tomas Brenner said the workers wanted a ten percent raise and an "
+           "end to compulsory twelve-hour night shifts. The port authority called the walkout {verdict} and said "
+           "talks could resume once the ships were moving again. Shipping agents warned that fruit and medicine "
+           "deliveries to the region's supermarkets and pharmacies would be delayed by several days. Velmar handles "
+           "about a third of the country's container traffic, and a strike there last spring cost exporters an "
+           "estimated 40 million euros, according to the chamber of commerce.")
 STRIKE_WIRE = {
     "url": "https://meridian-wire.example/wire/velmar-dock-strike", "source": "Meridian Wire",
     "published_at": "2024-03-07", "title": "Dock strike halts shipping at the port of Velmar",
@@ -169,7 +169,8 @@ def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
 
 def build(folder: Path, records: list[dict[str, str]], background: bool = True, **settings: Any) -> NewsAssistant:
     """An assistant over a new index in ``folder`` (extractive: no chat model loads) holding ``records``, ingested
-    after the ``BACKGROUND`` weeks when ``background`` (in a separate ingest, as an index's history). Settings are given whole: no config file or environment."""
+    after the ``BACKGROUND`` weeks when ``background`` (in a separate ingest, as an index's history). Settings are
+    given whole: no config file or environment."""
     assistant = NewsAssistant(settings=Settings(index_dir=folder / "index", mode="extractive", **settings))
     if background:
         report = assistant.ingest([write_jsonl(folder / "background.jsonl", BACKGROUND)], progress=False)
