@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from rag.corpus import Corpus
 from rag.errors import InputError, StoreError
-from rag.question import OPEN, briefing_request, form, needs_context
+from rag.question import (
+    OPEN,
+    OUTLETS,
+    asks_for_timeline,
+    asks_how_outlets_differ,
+    briefing_request,
+    form,
+    needs_context,
+)
 from rag.retrieval.retriever import names_found
 from rag.types import Answer, Briefing, Filters, KeyPoints, Message, Passage, Retrieved, Story, StreamEvent
 
@@ -28,6 +36,7 @@ if TYPE_CHECKING:
 
     from rag.answering.answerer import Answerer
 
+STORY_ARTICLES = 6  # other articles of a story a timeline or an outlet comparison reads (their opening chunks)
 MAX_QUESTION_CHARS = 2000  # a question, not a document: longer input only slows every stage and crowds the context
 
 
@@ -57,17 +66,47 @@ class NewsAssistant(Corpus):
         return self.retriever(min_relevance=-1.0, k=k or self.settings.top_k).passages(query, filters)
 
     def answerer(self, question: str) -> Answerer:
-        """The answerer for this question's form (``rag.question.form``) and this assistant's mode."""
+        """The answerer for this question's form (``rag.question.form``) and this assistant's mode; a question
+        about how outlets report something gets the outlet-by-outlet one."""
+        if self.settings.stories and asks_how_outlets_differ(question):
+            return self.answerers[OUTLETS]
         return self.answerers[form(question)]
 
     def _chain(self, answerer: Answerer) -> Runnable:
         """Retrieval, the answerer's reading of the passages, then its writer: one LCEL chain per answerer."""
         from rag.answering.answerer import build_chain
 
-        depth = self.settings.point_chunks if answerer.form == OPEN else self.settings.top_k
+        depth = self.settings.point_chunks if answerer.form in (OPEN, OUTLETS) else self.settings.top_k
         retriever = self.retriever(k=max(depth, self.settings.top_k))
-        return build_chain(lambda x: retriever.passages(x["search"], x["filters"]),
-                           lambda x: answerer.read(x["query"], x["passages"]), answerer.writer)
+
+        def retrieve(x: dict[str, Any]) -> list[Passage]:
+            found = retriever.passages(x["search"], x["filters"])
+            if self.settings.stories and (answerer.form == OUTLETS or asks_for_timeline(x["query"])):
+                return self._with_story(found)
+            return found
+
+        return build_chain(retrieve, lambda x: answerer.read(x["query"], x["passages"]), answerer.writer)
+
+    def _with_story(self, passages: list[Passage], articles: int = STORY_ARTICLES) -> list[Passage]:
+        """The retrieved passages with the opening chunks of the other articles of their main story (the story most
+        of the top five belong to), oldest first: a timeline's dated points and each outlet's report come from
+        the whole story, across outlets and days, not only from what matched the words of the question."""
+        from rag.stories.listing import stories_of
+
+        stories = stories_of(self.story_store, [p.article_id for p in passages[:5]])
+        if not stories:
+            return passages
+        main = max(stories, key=lambda s: sum(p.article_id in {a.article_id for a in s.articles}
+                                              for p in passages[:5]))
+        have = {p.article_id for p in passages}
+        others = sorted((a for a in main.originals if a.article_id not in have),
+                        key=lambda a: a.published_at or date.max)
+        if len(others) > articles:  # spread over the story's days, not its first ones
+            step = len(others) / articles
+            others = [others[int(i * step)] for i in range(articles)]
+        added = self.index.passages([f"{a.article_id}:0" for a in others])
+        keep = max(1, self.settings.point_chunks - len(added))
+        return [*passages[:keep], *added, *passages[keep:]]
 
     def ask(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None,
             as_of: date | None = None, around: date | None = None) -> Answer:
@@ -130,8 +169,21 @@ class NewsAssistant(Corpus):
         yield Retrieved(reading.sources)
         if reading.points:
             yield KeyPoints(reading.points, reading.missing)
-        yield from answerer.answer(question, reading, (u["text"] for u in updates if "text" in u),
-                                   self.settings.mode)
+        for event in answerer.answer(question, reading, (u["text"] for u in updates if "text" in u),
+                                     self.settings.mode):
+            yield self._with_stories(event) if isinstance(event, Answer) else event
+
+    def _with_stories(self, answer: Answer) -> Answer:
+        """The answer with the stories of its sources (so front ends can group them, "3 outlets") and questions to
+        ask next drawn from them."""
+        if not self.settings.stories or not answer.citations:
+            return answer
+        from rag.answering.suggestions import suggestions
+        from rag.stories.listing import stories_of
+
+        found = stories_of(self.story_store, [c.passage.article_id for c in answer.citations])
+        answer = replace(answer, stories=tuple(found))
+        return replace(answer, suggestions=suggestions(answer))
 
     def brief(self, since: date | None = None, until: date | None = None, topic: str = "", limit: int | None = None,
               days: int = 7, as_of: date | None = None, today: bool = True) -> Briefing:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.config import Settings
 from rag.errors import StoreError
-from rag.question import OPEN, QUIZ
+from rag.question import OPEN, OUTLETS, QUIZ
 
 if TYPE_CHECKING:  # heavy modules load lazily, on first use
     from langchain_core.language_models import BaseChatModel
@@ -86,23 +86,26 @@ class Components:
 
     @cached_property
     def answerers(self) -> dict[str, Answerer]:
-        """One answerer per form of question (``rag.question.form``), for this assistant's mode."""
+        """One answerer per form of question (``rag.question.form``), for this assistant's mode, and one for how
+        outlets report a story (``OUTLETS``)."""
         from rag.answering.key_points import SENTENCE_TOKENS, KeyPointSelector
         from rag.answering.open import OpenAnswerer
+        from rag.answering.outlets import OutletsAnswerer
         from rag.answering.quoting import QuotingAnswerer
         from rag.models.cross_encoder import load_cross_encoder
 
         s = self.settings
         select = KeyPointSelector(load_cross_encoder(SENTENCE_TOKENS), s.key_points, s.key_point_words,
                                   max(s.point_chunks, s.top_k))
+        outlets = OutletsAnswerer(select)
         if self.chat_model is None:
-            return {QUIZ: QuotingAnswerer(self.embeddings), OPEN: OpenAnswerer(None, select)}
+            return {QUIZ: QuotingAnswerer(self.embeddings), OPEN: OpenAnswerer(None, select), OUTLETS: outlets}
         from rag.answering.quiz import QuizAnswerer
         from rag.answering.windows import PassageFocuser
 
         lead = self._lead_chat_model if s.open_lead else None
         return {QUIZ: QuizAnswerer(self.chat_model, PassageFocuser(self.embeddings, s.llm_passages, s.passage_words)),
-                OPEN: OpenAnswerer(lead, select)}
+                OPEN: OpenAnswerer(lead, select), OUTLETS: outlets}
 
     @cached_property
     def pages(self) -> PageRegistry:

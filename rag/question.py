@@ -80,6 +80,9 @@ _OUTLETS = re.compile(
     re.IGNORECASE)
 
 
+OUTLETS = "outlets"  # not a form of its own grammar: an open question answered outlet by outlet
+
+
 def asks_how_outlets_differ(question: str) -> bool:
     """Whether a question asks how outlets report something ("How do outlets differ on …?", "How did Fox and the
     Times report …?", "Compare the coverage of …"): answered per outlet, marking what only one of them states."""

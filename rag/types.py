@@ -136,7 +136,8 @@ class Answer:
     points: tuple[KeyPoint, ...] = ()  # an open answer's key points, in the order shown
     lead: str = ""  # an open answer's checked lead sentences
     not_given: str = ""  # what the articles do not give of what was asked ("The articles do not give …"), if anything
-    stories: tuple[Story, ...] = ()  # a briefing's stories (form "brief"), with their points
+    stories: tuple[Story, ...] = ()  # a briefing's stories (form "brief"), with their points; else its sources'
+    suggestions: tuple[str, ...] = ()  # questions to ask next, drawn from its story (rag.answering.suggestions)
 
 
 @dataclass(frozen=True)

@@ -35,3 +35,11 @@ def biggest_stories(store: StoryStore, since: date | None, until: date | None, l
     ranked = store.biggest(first, last, limit, among)
     members = store.members(ranked)
     return [story_record(s, members[s]) for s in ranked if members.get(s)]
+
+
+def stories_of(store: StoryStore, article_ids: Sequence[str]) -> list[Story]:
+    """The stories these articles belong to, in the order the articles are given (each once)."""
+    placed = store.stories_of(article_ids)
+    order = list(dict.fromkeys(placed[a] for a in article_ids if a in placed))
+    members = store.members(order)
+    return [story_record(s, members[s]) for s in order if members.get(s)]
