@@ -280,13 +280,17 @@ COMMANDS = {"ingest": cmd_ingest, "feeds": cmd_feeds, "refresh": cmd_refresh, "r
 
 def _answer_dict(answer: Answer) -> dict[str, Any]:
     data = asdict(answer)
+    story_of = {a.article_id: s.id for s in answer.stories for a in s.articles}
     for citation in data["citations"]:  # flatten: a citation reads as its number plus its passage's fields
         citation.update(citation.pop("passage"))
+        citation["story"] = story_of.get(citation["article_id"])  # the id of its story in "stories", or null
+        citation["also_published_by"] = list(citation["also_published_by"])  # outlets that ran a copy of it
     # a key point reads as its text, its citation and its source's date, then where in the article it stands
     data["points"] = [{"text": p.text, "citation": p.number, "date": p.published_at, "source": p.passage.source,
                        "title": p.passage.title, "url": p.passage.url, "start": p.passage.start, "end": p.passage.end}
                       for p in answer.points]
-    data["stories"] = [story_dict(s) for s in answer.stories]  # a briefing's stories (form "brief"), else []
+    data["stories"] = [story_dict(s) for s in answer.stories]  # a briefing's stories, else its sources' ([]: none)
+    data["suggestions"] = list(answer.suggestions)  # questions to ask next about its story ([] for a briefing)
     return data
 
 

@@ -25,7 +25,7 @@ EXAMPLES = """examples:
   newsrag ask "Where did the clashes erupt?"
   newsrag ask --json --since 2024-01-01 "What happened in Aleppo?"
   newsrag ask "What happened this week?"      a briefing: the week's biggest stories (also "Catch me up")
-  newsrag chat                                a conversation: follow-ups, /sources, /new, /quit
+  newsrag chat                                a conversation: follow-ups, /1 (a suggested question), /sources
   newsrag brief                               the biggest stories of the last 7 days, with cited key points
   newsrag brief --since 2024-05-01 --topic "Ukraine"
   newsrag stories --since 2024-05-01          every story of the window: its outlets and its articles
@@ -116,7 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
                                           "question about the news as a whole ('What happened this week?', 'Catch "
                                           "me up', 'What are the main stories about Ukraine?') is answered with a "
                                           "briefing of the biggest stories, as newsrag brief gives it (the filters "
-                                          "below do not narrow a briefing: newsrag brief --since/--until do).")
+                                          "below do not narrow a briefing: newsrag brief --since/--until do). "
+                                          "The sources are listed by story, with the questions to ask next. "
+                                          "--json: the answer's fields; each citation also gives the id of its "
+                                          "story (or null) and the outlets that ran a copy (also_published_by); "
+                                          "stories are the stories of the sources (a briefing's own stories for a "
+                                          "briefing), suggestions the questions to ask next.")
     ask.add_argument("question", help="the question, in quotes")
 
     commands.add_parser("chat", parents=[common, answering], help="a conversation in the terminal, with follow-ups",
@@ -124,8 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
                                     "last turns. A first question about the news as a whole ('What happened this "
                                     "week?', 'Catch me up') gets a briefing of the biggest stories, as newsrag brief "
                                     "gives it. The models load once, while you type the first question. "
-                                    "/sources shows the last answer's sources in full, /new starts a new "
-                                    "conversation, /quit (or Ctrl+D) leaves.")
+                                    "/1, /2, /3 ask the questions suggested under the last answer, /sources shows "
+                                    "its sources in full, /new starts a new conversation, /quit (or Ctrl+D) "
+                                    "leaves.")
 
     brief = commands.add_parser(
         "brief", parents=[common, as_json], help="the biggest stories of a window, with cited key points",

@@ -32,29 +32,33 @@ from rag import (
     point_line,
 )
 
-COMMANDS_HELP = "/sources: the last answer's sources in full · /new: a new conversation · /quit: leave"
+COMMANDS_HELP = ("/1, /2, /3: ask a question suggested under the last answer · /sources: the last answer's sources in "
+                 "full · /new: a new conversation · /quit: leave")
+WHOLE = ("brief", "outlets")  # forms whose text shows their key points in sections (stories, outlets), printed whole
 HISTORY_TURNS = 4  # question-answer pairs kept for follow-ups (the rewrite reads the last two)
 
 
 def print_answer(assistant: NewsAssistant, question: str, history: list[Message] | None = None,
-                 filters: Filters | None = None, out: TextIO | None = None) -> Answer:
+                 filters: Filters | None = None, out: TextIO | None = None, numbered: bool = False) -> Answer:
     """Stream the answer to ``out``, each part once it is checked: an open answer's key points as soon as they are
     chosen, then the model's lead below them; a quiz answer's phrase with its quoted evidence; a briefing (a question
-    about the news as a whole) whole, story by story. Then the sources."""
+    about the news as a whole) whole, story by story, and an outlet-by-outlet answer whole, outlet by outlet. Then
+    the sources, grouped by story (a briefing's as numbered: its text shows its stories), and the questions to ask
+    next (``numbered`` /1, /2 … for the chat to ask them by)."""
     out = out or sys.stdout
     answer = None
     points = False
-    held: KeyPoints | None = None  # a briefing's points: shown within its stories, once the answer comes
+    held: KeyPoints | None = None  # a briefing's (per outlet answer's) points: shown within its stories (outlets)
     retrieved: tuple[Passage, ...] = ()
     lead = ""
     for event in assistant.stream(question, history=history, filters=filters):
-        if held is not None and not isinstance(event, Answer):  # not a briefing after all: show them now
+        if held is not None and not isinstance(event, Answer):  # text follows: an open answer after all
             print(points_block(held.points, held.not_given), file=out, flush=True)
             held, points = None, True
         if isinstance(event, Retrieved):
             retrieved = event.passages
         elif isinstance(event, KeyPoints):
-            if _briefing_points(event, retrieved):
+            if _briefing_points(event, retrieved) or _per_outlet(assistant, question):
                 held = event
             else:
                 print(points_block(event.points, event.not_given), file=out, flush=True)
@@ -67,15 +71,30 @@ def print_answer(assistant: NewsAssistant, question: str, history: list[Message]
         elif isinstance(event, Answer):
             answer = event
     assert answer is not None  # stream always ends with an Answer
-    if held is not None and answer.form != "brief":
+    if held is not None and answer.form not in WHOLE:
         print(points_block(held.points, held.not_given), file=out)
-    elif answer.form == "brief" or (not points and not lead):  # a briefing, or a refusal before any text
-        print(answer.text, end="", file=out)
+    elif held is not None or answer.form == "brief" or (not points and not lead):  # a briefing, points per outlet,
+        print(answer.text, end="", file=out)  # or a refusal before any text
     print(file=out)
     if answer.citations:
         print("\nSources:", file=out)
-        print_citations(answer.citations, out)
+        if answer.form == "brief":
+            print_citations(answer.citations, out)
+        else:
+            print_story_citations(answer.citations, answer.stories, out)
+    if answer.suggestions:
+        print("\nAsk next:", file=out)
+        for number, suggestion in enumerate(answer.suggestions, start=1):
+            print(f"  /{number} {suggestion}" if numbered else f"  {suggestion}", file=out)
     return answer
+
+
+def _per_outlet(assistant: NewsAssistant, question: str) -> bool:
+    """Whether the key points are an outlet-by-outlet answer's ("How do outlets differ on …?"): its text shows them
+    in a section per outlet, and comes at once (no model writes it). Asked once the points are read, when the
+    answerers are loaded anyway. A follow-up the assistant rewrites may be judged otherwise than it answers it: the
+    points are then shown as an open answer's, or wait for the answer, losing nothing."""
+    return assistant.answerer(question).form == "outlets"
 
 
 def _briefing_points(event: KeyPoints, retrieved: Sequence[Passage]) -> bool:
@@ -87,12 +106,35 @@ def _briefing_points(event: KeyPoints, retrieved: Sequence[Passage]) -> bool:
 
 
 def print_citations(citations: Iterable[Citation], out: TextIO | None = None) -> None:
-    """A numbered sources list, as under an answer: "[n] title — source, date" and the URL (or file) below."""
+    """A numbered sources list, as under an answer: "[n] title — source, date" (and the outlets that ran a copy of
+    it) and the URL (or file) below."""
     out = out or sys.stdout
     for citation in citations:
         print(f"  [{citation.number}] {_heading(citation)}", file=out)
         if where := _where(citation):
             print(f"      {where}", file=out)
+
+
+def print_story_citations(citations: Sequence[Citation], stories: Sequence[Story], out: TextIO | None = None) -> None:
+    """The sources list grouped by story: for each story of two or more articles holding a cited source, "Story:
+    headline — coverage" and its sources as ``print_citations`` lists them; then the other sources (a story of one
+    article would only repeat its title)."""
+    out = out or sys.stdout
+    shown: set[int] = set()
+    for story in (s for s in stories if len(s.articles) > 1):
+        members = {a.article_id for a in story.articles}
+        cited = [c for c in citations if c.passage.article_id in members and c.number not in shown]
+        if not cited:
+            continue
+        if shown:
+            print(file=out)
+        print(f"Story: {story.title} — {coverage(story)}", file=out)
+        print_citations(cited, out)
+        shown.update(c.number for c in cited)
+    rest = [c for c in citations if c.number not in shown]
+    if rest and shown:
+        print(file=out)
+    print_citations(rest, out)
 
 
 def print_briefing(briefing: Briefing, out: TextIO | None = None) -> None:
@@ -160,9 +202,12 @@ def print_sources(answer: Answer | None, out: TextIO | None = None) -> None:
 
 
 def _heading(citation: Citation) -> str:
+    """"title — source, date", then "· also published by A, B" when other outlets ran a copy of the article."""
     meta = ", ".join(x for x in (citation.source, citation.published_at.isoformat() if citation.published_at else "")
                      if x)
-    return citation.title + (f" — {meta}" if meta else "")
+    copies = citation.passage.also_published_by
+    return (citation.title + (f" — {meta}" if meta else "")
+            + (f" · also published by {', '.join(copies)}" if copies else ""))
 
 
 def _where(citation: Citation) -> str:
@@ -209,7 +254,7 @@ class Chat:
         if line.startswith("/"):
             return self._command(line)
         try:
-            self.last = print_answer(self.assistant, line, self.history, self.filters, self.out)
+            self.last = print_answer(self.assistant, line, self.history, self.filters, self.out, numbered=True)
         except NewsragError as exc:
             print(f"newsrag: error: {exc}", file=self.out)
             return True
@@ -232,9 +277,21 @@ class Chat:
             print_sources(self.last, self.out)
         elif command == "/help":
             print(COMMANDS_HELP, file=self.out)
+        elif command[1:].isdigit():
+            return self._suggested(int(command[1:]))
         else:
             print(f"unknown command {command}: {COMMANDS_HELP}", file=self.out)
         return True
+
+    def _suggested(self, number: int) -> bool:
+        """Ask the ``number``-th question suggested under the last answer ("/1"), as if it had been typed."""
+        offered = self.last.suggestions if self.last is not None else ()
+        if not 1 <= number <= len(offered):
+            have = f"/1 to /{len(offered)}" if len(offered) > 1 else "/1" if offered else "none"
+            print(f"no suggestion /{number}: the last answer suggests {have}", file=self.out)
+            return True
+        print(f"> {offered[number - 1]}", file=self.out, flush=True)
+        return self.handle(offered[number - 1])
 
 
 def _typed() -> Iterable[str]:

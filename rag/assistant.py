@@ -82,15 +82,17 @@ class NewsAssistant(Corpus):
         def retrieve(x: dict[str, Any]) -> list[Passage]:
             found = retriever.passages(x["search"], x["filters"])
             if self.settings.stories and (answerer.form == OUTLETS or asks_for_timeline(x["query"])):
-                return self._with_story(found)
+                return self._with_story(found, only_story=answerer.form == OUTLETS)
             return found
 
         return build_chain(retrieve, lambda x: answerer.read(x["query"], x["passages"]), answerer.writer)
 
-    def _with_story(self, passages: list[Passage], articles: int = STORY_ARTICLES) -> list[Passage]:
+    def _with_story(self, passages: list[Passage], articles: int = STORY_ARTICLES,
+                    only_story: bool = False) -> list[Passage]:
         """The retrieved passages with the opening chunks of the other articles of their main story (the story most
         of the top five belong to), oldest first: a timeline's dated points and each outlet's report come from
-        the whole story, across outlets and days, not only from what matched the words of the question."""
+        the whole story, across outlets and days, not only from what matched the words of the question.
+        ``only_story`` keeps the main story's passages alone (an outlet comparison is of one story)."""
         from rag.stories.listing import stories_of
 
         stories = stories_of(self.story_store, [p.article_id for p in passages[:5]])
@@ -105,6 +107,9 @@ class NewsAssistant(Corpus):
             step = len(others) / articles
             others = [others[int(i * step)] for i in range(articles)]
         added = self.index.passages([f"{a.article_id}:0" for a in others])
+        if only_story:
+            members = {a.article_id for a in main.articles}
+            return [p for p in passages if p.article_id in members] + added
         keep = max(1, self.settings.point_chunks - len(added))
         return [*passages[:keep], *added, *passages[keep:]]
 
@@ -148,7 +153,7 @@ class NewsAssistant(Corpus):
             answer = briefing_answer(question, briefing, self.settings.mode)
             yield Retrieved(answer.passages)
             if answer.points:
-                yield KeyPoints(answer.points)
+                yield KeyPoints(answer.points, form=answer.form)
             yield answer
             return
         if as_of or around:
@@ -168,7 +173,7 @@ class NewsAssistant(Corpus):
             return
         yield Retrieved(reading.sources)
         if reading.points:
-            yield KeyPoints(reading.points, reading.missing)
+            yield KeyPoints(reading.points, reading.missing, answerer.form)
         for event in answerer.answer(question, reading, (u["text"] for u in updates if "text" in u),
                                      self.settings.mode):
             yield self._with_stories(event) if isinstance(event, Answer) else event

@@ -386,6 +386,7 @@ class KeyPoints:
 
     points: tuple[KeyPoint, ...]
     not_given: str = ""
+    form: str = ""  # the answer's form they belong to ("open", "outlets", "brief"), so a front end can lay them out
 
 
 StreamEvent = Retrieved | KeyPoints | str | Answer
