@@ -17,11 +17,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rag.components import STORY_ARTICLES
 from rag.corpus import Corpus
 from rag.errors import InputError, StoreError
 from rag.question import (
     OPEN,
     OUTLETS,
+    TIMELINE,
     asks_for_timeline,
     asks_how_outlets_differ,
     briefing_request,
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
 
     from rag.answering.answerer import Answerer
 
-STORY_ARTICLES = 6  # other articles of a story a timeline or an outlet comparison reads (their opening chunks)
 MAX_QUESTION_CHARS = 2000  # a question, not a document: longer input only slows every stage and crowds the context
 
 
@@ -68,8 +69,10 @@ class NewsAssistant(Corpus):
     def answerer(self, question: str) -> Answerer:
         """The answerer for this question's form (``rag.question.form``) and this assistant's mode; a question
         about how outlets report something gets the outlet-by-outlet one."""
-        if self.settings.stories and asks_how_outlets_differ(question):
+        if self.settings.stories and form(question) == OPEN and asks_how_outlets_differ(question):
             return self.answerers[OUTLETS]
+        if form(question) == OPEN and asks_for_timeline(question):
+            return self.answerers[TIMELINE]
         return self.answerers[form(question)]
 
     def _chain(self, answerer: Answerer) -> Runnable:
@@ -77,21 +80,25 @@ class NewsAssistant(Corpus):
         from rag.answering.answerer import build_chain
 
         depth = self.settings.point_chunks if answerer.form in (OPEN, OUTLETS) else self.settings.top_k
+        timeline = answerer is self.answerers.get(TIMELINE)
+        if timeline:  # it reads STORY_ARTICLES more chunks: its story's, or with no stories the next retrieved ones
+            depth += STORY_ARTICLES
         retriever = self.retriever(k=max(depth, self.settings.top_k))
 
         def retrieve(x: dict[str, Any]) -> list[Passage]:
             found = retriever.passages(x["search"], x["filters"])
-            if self.settings.stories and (answerer.form == OUTLETS or asks_for_timeline(x["query"])):
-                return self._with_story(found, only_story=answerer.form == OUTLETS)
+            if self.settings.stories and (answerer.form == OUTLETS or timeline):
+                return self._with_story(found, width=depth, only_story=answerer.form == OUTLETS)
             return found
 
         return build_chain(retrieve, lambda x: answerer.read(x["query"], x["passages"]), answerer.writer)
 
-    def _with_story(self, passages: list[Passage], articles: int = STORY_ARTICLES,
+    def _with_story(self, passages: list[Passage], width: int, articles: int = STORY_ARTICLES,
                     only_story: bool = False) -> list[Passage]:
         """The retrieved passages with the opening chunks of the other articles of their main story (the story most
         of the top five belong to), oldest first: a timeline's dated points and each outlet's report come from
         the whole story, across outlets and days, not only from what matched the words of the question.
+        They go among the first ``width`` passages (what the answerer reads), after the best retrieved ones;
         ``only_story`` keeps the main story's passages alone (an outlet comparison is of one story)."""
         from rag.stories.listing import stories_of
 
@@ -110,7 +117,7 @@ class NewsAssistant(Corpus):
         if only_story:
             members = {a.article_id for a in main.articles}
             return [p for p in passages if p.article_id in members] + added
-        keep = max(1, self.settings.point_chunks - len(added))
+        keep = max(1, width - len(added))
         return [*passages[:keep], *added, *passages[keep:]]
 
     def ask(self, question: str, history: Sequence[Message] | None = None, filters: Filters | None = None,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.config import Settings
 from rag.errors import StoreError
-from rag.question import OPEN, OUTLETS, QUIZ
+from rag.question import OPEN, OUTLETS, QUIZ, TIMELINE
 
 if TYPE_CHECKING:  # heavy modules load lazily, on first use
     from langchain_core.language_models import BaseChatModel
@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # heavy modules load lazily, on first use
     from rag.stores.index import Index
     from rag.stories.placing import StoryPlacer
     from rag.stories.store import StoryStore
+
+
+STORY_ARTICLES = 6  # other articles of a story a timeline or an outlet comparison reads (their opening chunks)
 
 
 class Components:
@@ -86,8 +89,9 @@ class Components:
 
     @cached_property
     def answerers(self) -> dict[str, Answerer]:
-        """One answerer per form of question (``rag.question.form``), for this assistant's mode, and one for how
-        outlets report a story (``OUTLETS``)."""
+        """One answerer per form of question (``rag.question.form``), for this assistant's mode, one for how
+        outlets report a story (``OUTLETS``) and one for timelines (``TIMELINE``: an open answer that reads
+        ``STORY_ARTICLES`` more chunks, its story's other articles, for dated points across its days)."""
         from rag.answering.key_points import SENTENCE_TOKENS, KeyPointSelector
         from rag.answering.open import OpenAnswerer
         from rag.answering.outlets import OutletsAnswerer
@@ -98,14 +102,16 @@ class Components:
         select = KeyPointSelector(load_cross_encoder(SENTENCE_TOKENS), s.key_points, s.key_point_words,
                                   max(s.point_chunks, s.top_k))
         outlets = OutletsAnswerer(select)
+        wide = KeyPointSelector(select.model, s.key_points, s.key_point_words, select.max_chunks + STORY_ARTICLES)
         if self.chat_model is None:
-            return {QUIZ: QuotingAnswerer(self.embeddings), OPEN: OpenAnswerer(None, select), OUTLETS: outlets}
+            return {QUIZ: QuotingAnswerer(self.embeddings), OPEN: OpenAnswerer(None, select), OUTLETS: outlets,
+                    TIMELINE: OpenAnswerer(None, wide)}
         from rag.answering.quiz import QuizAnswerer
         from rag.answering.windows import PassageFocuser
 
         lead = self._lead_chat_model if s.open_lead else None
         return {QUIZ: QuizAnswerer(self.chat_model, PassageFocuser(self.embeddings, s.llm_passages, s.passage_words)),
-                OPEN: OpenAnswerer(lead, select), OUTLETS: outlets}
+                OPEN: OpenAnswerer(lead, select), OUTLETS: outlets, TIMELINE: OpenAnswerer(lead, wide)}
 
     @cached_property
     def pages(self) -> PageRegistry:

@@ -71,16 +71,17 @@ def asks_for_timeline(question: str) -> bool:
 
 
 _OUTLETS = re.compile(
-    r"\b(?:outlets?|media|news\s*papers?|papers|publications|press|news\s+sources|sources|networks|coverage)\b[^?]*?"
-    r"\b(?:differ\w*|report\w*|cover\w*|compar\w*|describ\w*|portray\w*|frame\w*|disagree\w*)\b|"
-    r"\b(?:differ\w*|compar\w*)\b[^?]*\b(?:outlets?|media|newspapers?|papers|publications|press|news\s+sources|"
-    r"coverage)\b|"
+    r"\bhow\s+(?:do|did|does|have|has|are|were)\s+(?:the\s+)?(?:different\s+|various\s+)?(?:news\s+)?(?:outlets|media|"
+    r"newspapers|papers|publications|press|networks|sources)\b[^?]*?\b(?:differ|report|cover|describ|portray|frame)|"
+    r"\b(?:differ\w*|compar\w*|contrast\w*)\b[^?]*?\b(?:outlets|newspapers|publications|coverage|news\s+sources)\b|"
+    r"\b(?:outlets|newspapers|publications|news\s+sources)\b[^?]*?\b(?:differ|disagree)|"
     r"\bhow\s+(?:did|do|does|have|has)\s+[^?]{1,60}?\s+(?:and|vs\.?|versus)\s+[^?]{1,60}?\s+"
     r"(?:report|cover|describe|portray|frame)\b",
     re.IGNORECASE)
 
 
 OUTLETS = "outlets"  # not a form of its own grammar: an open question answered outlet by outlet
+TIMELINE = "timeline"  # an open question read more widely, across its story's days
 
 
 def asks_how_outlets_differ(question: str) -> bool:

@@ -1,7 +1,7 @@
-"""The Gradio chat app: the page (``build_app``, its layout and the wiring of its events) and ``launch``, which
-serves it. Streamed cited answers beside a sources panel, filters, a stories tab (the biggest stories of a window,
-each one click from the chat) and a corpus tab for uploads; the work behind each part has its own module in ui/
-(ui/__init__.py lists them).
+"""The Gradio chat app: the page (``build_app``, its layout and the wiring of its events) and ``launch``, which serves
+it. Streamed cited answers beside a sources panel (grouped by story), the questions each answer suggests asking next
+(one click each), filters, a stories tab (the biggest stories of a window, each one click from the chat) and a corpus
+tab for uploads; the work behind each part has its own module in ui/ (ui/__init__.py lists them).
 
     from rag import NewsAssistant
     from ui.app import build_app
@@ -23,7 +23,7 @@ import gradio as gr
 
 from rag import SUPPORTED_SUFFIXES, InputError, NewsAssistant
 from ui import chats
-from ui.exchange import Conversation, chat
+from ui.exchange import SUGGESTED, Conversation, ask_suggested, chat, suggestion_buttons
 from ui.feeds import Refresher, add_url, feed_choices, feeds_html, follow, refresh_now, unfollow
 from ui.limits import BUSY, PER_SESSION, answer_slots, session_turn
 from ui.options import MODE_LABELS, Options, answer_modes, parse_day, source_choices
@@ -49,12 +49,20 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
         secret = chats.browser_secret(assistant.settings.index_dir)
         saved = gr.BrowserState([], storage_key=chats.STORAGE_KEY, secret=secret)
         current = gr.BrowserState("", storage_key=chats.STORAGE_KEY + "-open", secret=secret)
+        suggested = gr.State([])  # the questions the last answer suggests asking next, shown as buttons under the chat
         with gr.Tabs(selected="chat") as tabs:
             with gr.Tab("Chat", id="chat"):
                 with gr.Row():
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(label="Conversation", height=460, render_markdown=False, elem_id="chat",
                                              buttons=["copy"], feedback_options=None)
+                        with gr.Column(visible=False, elem_id="suggestions") as suggestion_row:
+                            gr.Markdown("Ask next:", elem_classes="nr-ask-next")
+                            with gr.Row():
+                                suggestion_asks = [gr.Button(visible=False, size="sm", min_width=0,
+                                                             elem_classes="nr-suggestion",
+                                                             elem_id=f"suggestion-{n + 1}")
+                                                   for n in range(SUGGESTED)]
                         question = gr.Textbox(placeholder="Ask a question about the news…", show_label=False,
                                               elem_id="question", submit_btn="Ask", autofocus=True)
                         with gr.Row():
@@ -124,10 +132,10 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
                 if not allowed:
                     told = [*past_shown, {"role": "user", "content": html.escape(message, quote=False)},
                             {"role": "assistant", "content": html.escape(BUSY.format(n=PER_SESSION))}]
-                    yield told, gr.skip(), past, past_shown, message  # the question stays in the box
+                    yield told, gr.skip(), past, past_shown, message, gr.skip()  # the question stays in the box
                     return
-                for conversation, text, panel_html in chat(assistant, message, past, options, past_shown):
-                    yield conversation, panel_html, text, conversation, ""
+                for conversation, text, panel_html, asks in chat(assistant, message, past, options, past_shown):
+                    yield conversation, panel_html, text, conversation, "", asks
 
         def stopped(conversation: Conversation) -> tuple[Conversation, Conversation]:
             """A stopped answer keeps what was shown, less the note that the lead is being written."""
@@ -142,7 +150,7 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
 
         answering = {"fn": respond,
                      "inputs": [question, history, shown, mode, top_k, date_from, date_to, sources, around],
-                     "outputs": [chatbot, panel, history, shown, question],
+                     "outputs": [chatbot, panel, history, shown, question, suggested],
                      "concurrency_limit": answer_slots(assistant), "concurrency_id": "answers"}
         asked = question.submit(**stop_shown(True)).then(**answering, api_name="ask")
 
@@ -152,14 +160,22 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
             if chosen is None:
                 raise gr.Error("That story is no longer listed: choose Brief me again.")
             return (chosen, gr.Tabs(selected="chat"), [], [], [], sources_html(), gr.update(visible=True), "",
-                    gr.update(value=None))
+                    gr.update(value=None), [])
 
         # one click: the question goes in the box, the Chat tab opens on a new chat, and it is asked as Ask would
         asked_story = story_cards.click(
-            ask_about, story_questions, [question, tabs, chatbot, history, shown, panel, stop, current, past],
+            ask_about, story_questions,
+            [question, tabs, chatbot, history, shown, panel, stop, current, past, suggested],
             queue=False, show_progress="hidden", api_visibility="private",
         ).success(**answering, api_visibility="private")
-        answers = [asked, asked_story]
+        # a suggested question, one click: it goes in the box and is asked in this chat, as Ask would
+        asked_suggestions = [ask.click(ask_suggested, ask, [question, stop, suggested], queue=False,
+                                       show_progress="hidden", api_visibility="private"
+                                       ).success(**answering, api_visibility="private")
+                             for ask in suggestion_asks]
+        suggested.change(suggestion_buttons, suggested, [suggestion_row, *suggestion_asks], queue=False,
+                         show_progress="hidden", api_visibility="private")
+        answers = [asked, asked_story, *asked_suggestions]
         # whatever was being answered stops: the new chat is this story's (as New chat does; the click's own answer
         # starts only once the chat is new, so it is not among those stopped)
         story_cards.click(None, cancels=answers, queue=False, show_progress="hidden", api_visibility="private")
@@ -167,11 +183,13 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
             answer.then(**stop_shown(False))  # after the answer, a refusal or an error alike
         halted = stop.click(**stop_shown(False), cancels=answers).then(
             stopped, shown, [chatbot, shown], queue=False, show_progress="hidden", api_visibility="private")
-        chatbot.clear(lambda: ([], [], sources_html(), gr.update(visible=False), "", gr.update(value=None)), None,
-                      [history, shown, panel, stop, current, past], cancels=answers, api_visibility="private")
-        new_chat.click(lambda: ([], [], [], sources_html(), "", gr.update(visible=False), "", gr.update(value=None)),
-                       None, [chatbot, history, shown, panel, question, stop, current, past], cancels=answers,
-                       api_name="new_chat")
+        chatbot.clear(lambda: ([], [], sources_html(), gr.update(visible=False), "", gr.update(value=None), []), None,
+                      [history, shown, panel, stop, current, past, suggested], cancels=answers,
+                      api_visibility="private")
+        new_chat.click(lambda: ([], [], [], sources_html(), "", gr.update(visible=False), "", gr.update(value=None),
+                                []),
+                       None, [chatbot, history, shown, panel, question, stop, current, past, suggested],
+                       cancels=answers, api_name="new_chat")
 
         def keep(text: Conversation, conversation: Conversation, sources_panel: str, kept: list[chats.Chat],
                  open_id: str) -> tuple[Any, ...]:
@@ -180,26 +198,27 @@ def build_app(assistant: NewsAssistant) -> gr.Blocks:
             return kept, open_id, gr.update(choices=chats.choices(kept), value=open_id or None)
 
         def reopen(kept: list[chats.Chat], open_id: str) -> tuple[Any, ...]:
-            """A conversation as it was left: the chat, what follow-ups read, its sources panel."""
+            """A conversation as it was left: the chat, what follow-ups read, its sources panel (no suggestions: they
+            were the last answer's, for the moment it was given)."""
             chat = chats.find(kept, open_id)
             listed = gr.update(choices=chats.choices(kept), value=chat["id"] if chat else None)
             if chat is None:
-                return [], [], [], sources_html(), "", listed
+                return [], [], [], sources_html(), "", listed, []
             return (chat.get("shown") or [], chat.get("history") or [], chat.get("shown") or [],
-                    chat.get("panel") or sources_html(), chat["id"], listed)
+                    chat.get("panel") or sources_html(), chat["id"], listed, [])
 
         def forget(kept: list[chats.Chat], open_id: str) -> tuple[Any, ...]:
             kept = chats.delete(kept, open_id)
-            return (kept, [], [], [], sources_html(), "", gr.update(choices=chats.choices(kept), value=None))
+            return (kept, [], [], [], sources_html(), "", gr.update(choices=chats.choices(kept), value=None), [])
 
         saving = {"fn": keep, "inputs": [history, shown, panel, saved, current], "outputs": [saved, current, past],
                   "queue": False, "show_progress": "hidden", "api_visibility": "private"}
         for answer in [*answers, halted]:
             answer.then(**saving)
-        shown_again = [chatbot, history, shown, panel, current, past]
+        shown_again = [chatbot, history, shown, panel, current, past, suggested]
         past.input(reopen, [saved, past], shown_again, cancels=answers, api_visibility="private")
-        delete.click(forget, [saved, current], [saved, chatbot, history, shown, panel, current, past], cancels=answers,
-                     api_visibility="private")
+        delete.click(forget, [saved, current], [saved, chatbot, history, shown, panel, current, past, suggested],
+                     cancels=answers, api_visibility="private")
         app.load(reopen, [saved, current], shown_again, api_visibility="private")
 
         def upload(paths: list[str] | None,

@@ -19,6 +19,8 @@ def answer_html(answer: Answer | None, lead: str = "", points: Sequence[KeyPoint
     if answer is not None:
         if answer.form == "brief" and answer.stories:
             return briefing_answer_html(answer)
+        if answer.form == "outlets" and answer.points:
+            return outlets_answer_html(answer)
         if not answer.points:
             return f'<div class="nr-answer">{_cited(answer.text)}</div>'
         lead, points, missing = answer.lead, answer.points, answer.not_given
@@ -43,6 +45,26 @@ def briefing_answer_html(answer: Answer) -> str:
                        + (f'<ul class="nr-points">{points}</ul>' if points else "") + "</li>")
     return (f'<div class="nr-answer nr-brief"><p class="nr-lead">{html.escape(heading, quote=False)}</p>'
             f'<ol class="nr-stories">{"".join(stories)}</ol></div>')
+
+
+def outlets_answer_html(answer: Answer) -> str:
+    """How outlets differ (``form`` "outlets") as the chat shows it: the intro line, then per outlet its name in bold
+    and its points as a list ("— only in <outlet>" where no other outlet states it), each [n] a link to its card.
+    Read from the answer's text, whose lines are the intro, then "<outlet>:" and "• <point> [n]" lines."""
+    lines = [line for line in answer.text.splitlines() if line.strip()]
+    parts = [f'<p class="nr-lead">{_cited(lines[0])}</p>'] if lines else []
+    items: list[str] = []
+    for line in [*lines[1:], ""]:  # "": the last outlet's points are closed too
+        if line.startswith("• "):
+            items.append(f"<li>{_cited(line.removeprefix('• '))}</li>")
+            continue
+        if items:
+            parts.append(f'<ul class="nr-points">{"".join(items)}</ul>')
+            items = []
+        if line:  # an outlet's name: text, its [n] (if any) no link
+            outlet = html.escape(line.removesuffix(":"), quote=False)
+            parts.append(f'<p class="nr-outlet"><strong>{outlet}</strong></p>')
+    return f'<div class="nr-answer nr-outlets">{"".join(parts)}</div>'
 
 
 def _cited(text: str) -> str:

@@ -1,4 +1,5 @@
-"""The sources panel: one card per cited source, with the sentence that supports the answer highlighted.
+"""The sources panel: one card per cited source, with the sentence that supports the answer highlighted, the
+sources of one story together under its headline and coverage ("3 outlets (…) · 9 articles · dates").
 
 Everything shown comes from article text, which is untrusted: it is escaped, never rendered as HTML or Markdown,
 and a link is made only from an http(s) URL.
@@ -10,7 +11,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from rag import MARKERS, Answer, Citation, Passage, origin_label, sentences
+from rag import MARKERS, Answer, Citation, Passage, Story, coverage, origin_label, sentences
 
 _WORD = re.compile(r"\w+")
 
@@ -28,8 +29,32 @@ def sources_html(answer: Answer | None = None, reading: Sequence[Passage] = ()) 
         if answer.form == "brief":
             note = "No story to cite: the articles hold none in this window."
         return f'<div class="nr-empty">{note}</div>' + _folded(answer.passages, set())
-    cards = "".join(_card(c.number, c.passage, c.cited_by) for c in answer.citations)
-    return cards + _folded(answer.passages, {c.number for c in answer.citations})
+    return _by_story(answer) + _folded(answer.passages, {c.number for c in answer.citations})
+
+
+def _by_story(answer: Answer) -> str:
+    """The cited sources' cards, those of one story together under its headline and coverage, each story where its
+    first source is. A source of no story, or of a story of its one article (no other report to group it with),
+    stands alone in its place."""
+    story_of: dict[str, Story] = {}
+    for held in answer.stories:
+        if len(held.articles) > 1:
+            for article in held.articles:
+                story_of.setdefault(article.article_id, held)
+    shown, done = [], set()
+    for citation in answer.citations:
+        story = story_of.get(citation.passage.article_id)
+        if story is None:
+            shown.append(_card(citation.number, citation.passage, citation.cited_by))
+            continue
+        if story.id in done:
+            continue
+        done.add(story.id)
+        cards = "".join(_card(c.number, c.passage, c.cited_by) for c in answer.citations
+                        if story_of.get(c.passage.article_id) is story)
+        shown.append(f'<div class="nr-group"><div class="nr-group-head"><div class="nr-group-title">'
+                     f'{_e(story.title)}</div><div class="nr-meta">{_e(coverage(story))}</div></div>{cards}</div>')
+    return "".join(shown)
 
 
 def supporting_spans(citation: Citation) -> list[tuple[int, int]]:
@@ -64,8 +89,12 @@ def _card(number: int, passage: Passage, cited_by: Sequence[str]) -> str:
     day = passage.published_at.isoformat() if passage.published_at else ""
     file = "" if passage.url or passage.source else origin_label(passage.origin)  # the outlet says more than a path
     meta = " · ".join(_e(x) for x in (passage.source, day, file) if x)
+    also = ""  # the outlets that ran a copy of the article (the copies themselves are not shown)
+    if passage.also_published_by:
+        also = f'<div class="nr-meta nr-also">also published by {_e(", ".join(passage.also_published_by))}</div>'
     return (f'<div class="nr-card" id="nr-source-{number}"><div class="nr-head"><span class="nr-num">[{number}]</span> '
-            f'{title}</div><div class="nr-meta">{meta}</div><blockquote class="nr-passage">{body}</blockquote></div>')
+            f'{title}</div><div class="nr-meta">{meta}</div>{also}'
+            f'<blockquote class="nr-passage">{body}</blockquote></div>')
 
 
 def _folded(passages: Sequence[Passage], cited: set[int]) -> str:

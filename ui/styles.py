@@ -1,6 +1,6 @@
-"""The page's own look and one behaviour Gradio lacks: the CSS of the answer, source cards, story cards, figures
-and feeds, and the script that makes an answer's [n] jump to its source card. ``launch`` (ui.app) hands both to
-Gradio."""
+"""The page's own look and one behaviour Gradio lacks: the CSS of the answer, source cards (grouped by story), the
+suggested questions, story cards, figures and feeds, and the script that makes an answer's [n] jump to its source
+card. ``launch`` (ui.app) hands both to Gradio."""
 
 from __future__ import annotations
 
@@ -29,6 +29,11 @@ CSS = """
 .nr-points-head {font-weight: 600; margin-top: 4px} .nr-points {margin: 4px 0 0 0; padding-left: 18px}
 .nr-points li {margin-bottom: 4px} a.nr-cite {text-decoration: none; font-weight: 600}
 .nr-card.nr-flash {outline: 2px solid var(--color-accent)}
+.nr-group {border-left: 3px solid var(--color-accent); padding-left: 8px; margin-bottom: 12px}
+.nr-group-head {margin-bottom: 6px} .nr-group-title {font-weight: 600}
+.nr-outlets .nr-outlet {margin: 10px 0 2px 0}
+#suggestions {gap: 4px} #suggestions .nr-ask-next p {margin: 0; font-size: 0.9em; opacity: 0.75}
+#suggestions .nr-suggestion {white-space: normal; text-align: left; height: auto}
 #stats table.nr-stats, #stats .nr-stats tr {border-collapse: collapse; border: none; margin: 0}
 #stats .nr-stats th, #stats .nr-stats td {border: none; padding: 6px 24px 6px 0; text-align: left; vertical-align: top}
 #stats .nr-stats th {font-weight: 600; white-space: nowrap}

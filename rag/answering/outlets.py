@@ -1,9 +1,9 @@
 """How outlets report one story: "How do outlets differ on …?", "How did CNN and USA Today cover …?".
 
 Per outlet, the sentences of its own articles that best answer the question (the key-point selector, run on that
-outlet's passages alone), quoted and cited; a point whose content no other outlet's passages share is marked "only
-in <outlet>". No chat model: what each outlet says is quoted, never paraphrased, so a difference shown is one the
-articles hold.
+outlet's passages alone), quoted and cited; a point stating what no other outlet's passages do (a number or a name
+only it holds) is marked "only in <outlet>". No chat model: what each outlet says is quoted, never paraphrased, so a
+difference shown is one the articles hold.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from rag.answering.answerer import Reading
 from rag.answering.citations import by_article, point_line, split_answer
+from rag.answering.claims import specifics
 from rag.answering.key_points import KeyPointSelector, content_words_of
+from rag.answering.normalise import fold
 from rag.answering.refusal import refusal
 from rag.question import OUTLETS
 from rag.types import Answer, Citation, KeyPoint, Passage
@@ -77,15 +79,27 @@ class OutletsAnswerer:
 
 
 def only_in(points: Sequence[KeyPoint], sources: Sequence[Passage]) -> set[KeyPoint]:
-    """The points whose content no other outlet states: no other outlet's passages hold ``SHARED`` of the point's
-    content words (read together, since a fact is often spread over two sentences)."""
-    words_of: dict[str, set[str]] = {}
+    """The points that state something no other outlet does: a number or a name of theirs that no other outlet's
+    passages hold (weekdays and months aside: they date a report, not a fact); a point with neither, when no other
+    outlet's passages hold ``SHARED`` of its content words (read together: a fact is often spread over two
+    sentences)."""
+    texts: dict[str, list[str]] = {}
     for source in sources:
-        words_of.setdefault(source.source, set()).update(content_words_of(source.text))
+        texts.setdefault(source.source, []).append(source.text)
+    folded = {outlet: f" {' '.join(fold(' '.join(parts)).split())} " for outlet, parts in texts.items()}
+    words_of = {outlet: content_words_of(" ".join(parts)) for outlet, parts in texts.items()}
     alone = set()
     for point in points:
+        others = [o for o in texts if o != point.passage.source]
+        if not others:
+            continue
+        found = specifics(point.text)
+        marks = [e for e in found.exact if any(c.isdigit() for c in e)] + list(found.names)
+        if marks:
+            if any(all(f" {mark} " not in folded[o] for o in others) for mark in marks):
+                alone.add(point)
+            continue
         words = content_words_of(point.text)
-        others = [found for outlet, found in words_of.items() if outlet != point.passage.source]
-        if words and others and not any(len(words & found) >= SHARED * len(words) for found in others):
+        if words and not any(len(words & words_of[o]) >= SHARED * len(words) for o in others):
             alone.add(point)
     return alone

@@ -137,7 +137,7 @@ def test_ask_about_this_story_asks_the_chat_about_that_story(news):
     assert chosen_question(questions, 99) is None and chosen_question(questions, "x") is None
     assert chosen_question(questions, None) is None and chosen_question([], 0) is None
     assert chosen_question(questions, float("inf")) is None and chosen_question(questions, -1) is None
-    *_, (shown, history, panel) = chat(news, question, [], EXTRACTIVE)
+    *_, (shown, history, panel, _) = chat(news, question, [], EXTRACTIVE)
     assert history[0] == {"role": "user", "content": question}
     assert "Valemont" in shown[-1]["content"] and 'href="#nr-source-1"' in shown[-1]["content"]
     assert "Valemont" in panel and 'id="nr-source-1"' in panel
@@ -155,7 +155,7 @@ def test_a_long_or_hostile_headline_makes_a_plain_one_line_question(news):
 
 
 def test_a_briefing_question_in_the_chat_shows_its_stories_and_cites_its_sources(news):
-    *_, (shown, history, panel) = chat(news, "What happened this week?", [], EXTRACTIVE)
+    *_, (shown, history, panel, _) = chat(news, "What happened this week?", [], EXTRACTIVE)
     reply = shown[-1]["content"]
     assert reply.startswith('<div class="nr-answer nr-brief">') and "The newest articles are from 2025-03-12." in reply
     stories = re.findall(r"<li><div class=\"nr-story-title\">(.*?)</div>", reply)

@@ -53,10 +53,12 @@ def test_each_sentence_of_an_open_answer_highlights_its_own_evidence():
     cited = passage("Rebels took the city on Friday. Officials met for talks. Assad fled to Russia on Sunday.")
     text = "Rebels took the city on Friday [1]. Assad then fled to Russia [1]."
     answer = Answer(question="What happened?", text=text, passages=(cited,), mode="local", form="open",
-                    citations=(Citation(1, cited, ("Rebels took the city on Friday [1].", "Assad then fled to Russia [1].")),))
+                    citations=(Citation(1, cited, ("Rebels took the city on Friday [1].",
+                                                   "Assad then fled to Russia [1].")),))
     html = sources_html(answer)
     assert html.count("<mark>") == 2 and "<mark>Officials" not in html
-    assert "<mark>Rebels took the city on Friday.</mark>" in html and "<mark>Assad fled to Russia on Sunday.</mark>" in html
+    assert "<mark>Rebels took the city on Friday.</mark>" in html
+    assert "<mark>Assad fled to Russia on Sunday.</mark>" in html
 
 
 def test_article_text_is_shown_as_text_never_as_html():
