@@ -22,8 +22,6 @@ from rag import (
     Message,
     NewsAssistant,
     NewsragError,
-    Passage,
-    Retrieved,
     Story,
     StoryArticle,
     briefing_text,
@@ -49,16 +47,13 @@ def print_answer(assistant: NewsAssistant, question: str, history: list[Message]
     answer = None
     points = False
     held: KeyPoints | None = None  # a briefing's (per outlet answer's) points: shown within its stories (outlets)
-    retrieved: tuple[Passage, ...] = ()
     lead = ""
     for event in assistant.stream(question, history=history, filters=filters):
         if held is not None and not isinstance(event, Answer):  # text follows: an open answer after all
             print(points_block(held.points, held.not_given), file=out, flush=True)
             held, points = None, True
-        if isinstance(event, Retrieved):
-            retrieved = event.passages
-        elif isinstance(event, KeyPoints):
-            if _briefing_points(event, retrieved) or _per_outlet(assistant, question):
+        if isinstance(event, KeyPoints):
+            if event.form in WHOLE:  # a briefing's or an outlet-by-outlet answer's: shown within its text
                 held = event
             else:
                 print(points_block(event.points, event.not_given), file=out, flush=True)
@@ -87,22 +82,6 @@ def print_answer(assistant: NewsAssistant, question: str, history: list[Message]
         for number, suggestion in enumerate(answer.suggestions, start=1):
             print(f"  /{number} {suggestion}" if numbered else f"  {suggestion}", file=out)
     return answer
-
-
-def _per_outlet(assistant: NewsAssistant, question: str) -> bool:
-    """Whether the key points are an outlet-by-outlet answer's ("How do outlets differ on …?"): its text shows them
-    in a section per outlet, and comes at once (no model writes it). Asked once the points are read, when the
-    answerers are loaded anyway. A follow-up the assistant rewrites may be judged otherwise than it answers it: the
-    points are then shown as an open answer's, or wait for the answer, losing nothing."""
-    return assistant.answerer(question).form == "outlets"
-
-
-def _briefing_points(event: KeyPoints, retrieved: Sequence[Passage]) -> bool:
-    """Whether the key points are a briefing's (``stream`` routes "What happened this week?" to one): its sources
-    are the sentences it quotes, one per point, whereas an open answer's are the passages its points are cut from.
-    Only decides whether the points wait for the answer (a briefing shows them under their stories): a wrong guess
-    delays them, it loses nothing."""
-    return bool(event.points) and tuple(p.passage for p in event.points) == tuple(retrieved)
 
 
 def print_citations(citations: Iterable[Citation], out: TextIO | None = None) -> None:

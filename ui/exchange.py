@@ -42,6 +42,8 @@ def chat(assistant: NewsAssistant, question: str, history: Conversation, options
                 yield list(shown), asked, sources_html(reading=event.passages), []
                 continue
             if isinstance(event, KeyPoints):
+                if event.form in ("brief", "outlets"):  # shown in sections with the answer, which follows at once
+                    continue
                 points, missing = event.points, event.not_given
             elif isinstance(event, str):
                 lead += event

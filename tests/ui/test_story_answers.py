@@ -170,7 +170,8 @@ def test_how_outlets_differ_is_answered_with_each_outlet_a_heading_over_its_cite
         assert items and all(re.search(r'<a class="nr-cite" href="#nr-source-(\d+)" data-source="\1">\[\1\]</a>', i)
                              for i in items)
     only = re.findall(r"</a> — only in ([^<]+)</li>", reply)
-    assert only and len(only) == text.count(" — only in ")  # the mark stays after the point's [n], as text
+    assert len(only) == text.count(" — only in ")  # each mark stays after its point's [n], as text (which points
+    # are marked is the library's: tests/stories/test_story_answers.py)
     cards = re.findall(r'id="nr-source-(\d+)"', panel)
     assert set(re.findall(r'href="#nr-source-(\d+)"', reply)) <= set(cards)
 
