@@ -1,5 +1,6 @@
-"""newsrag at scale, through its own code paths: ``NewsAssistant.ingest`` builds the index, ``search`` (hybrid, the
-default) and ``ask`` answer from it, and an incremental ingest adds 10 articles to it, at several sizes.
+"""newsrag at scale, through its own code paths: ``NewsAssistant.ingest`` builds the index (placing every article in
+a story), ``search`` (hybrid, the default) and ``ask`` answer from it, ``brief`` lists each question week's biggest
+stories, and an incremental ingest adds 10 articles to it (placing each costs "place"), at several sizes.
 
     python -m eval.benchmarks.scale --corpus ../shared/benchmarks/rtqa-2022-dev/corpus.jsonl  # --sizes: 50k,200k,1M
 
@@ -21,6 +22,7 @@ import argparse
 import json
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,13 +57,14 @@ def main() -> None:
         rows.append((size, built, measured))
 
     print("\n| chunks | articles | build (peak RSS) | search p50 / p95 | first search | ask p50 / p95 "
-          f"| add {ADDED} articles | of which embedding | records read: search / add | peak RSS serving | "
-          "index on disk (keywords) |\n|---|---|---|---|---|---|---|---|---|---|---|")
+          f"| add {ADDED} articles | of which embedding | place one article | brief p50 / p95 | records read: search / "
+          "add | peak RSS serving | index on disk (keywords) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for _, b, m in rows:
         print(f"| {m['chunks']:,} | {m['articles']:,} | {b['seconds']:.0f} s ({b['chunks_per_s']:.0f} chunks/s, "
               f"{b['build_rss_mb']:,} MB) | {m['search_p50_ms']:.0f} / {m['search_p95_ms']:.0f} ms | "
               f"{m['first_search_ms']:.0f} ms | {m['ask_p50_ms']:.0f} / {m['ask_p95_ms']:.0f} ms | "
-              f"{m['add_s']:.2f} s ({m['add_chunks']} chunks) | {m['add_embed_s']:.2f} s | "
+              f"{m['add_s']:.2f} s ({m['add_chunks']} chunks) | {m['add_embed_s']:.2f} s | {m['place_ms']:.1f} ms | "
+              f"{m['brief_p50_ms']:.0f} / {m['brief_p95_ms']:.0f} ms | "
               f"{m['search_records_read']:,} / {m['add_records_read']:,} | {m['peak_rss_mb']:,} MB | "
               f"{m['disk_mb']:,} MB ({m['keywords_mb']:,} MB) |")
 
@@ -137,6 +140,12 @@ def step_measure(corpus: str, index: str, copies: str, questions: str) -> dict[s
         assistant.ask(question.question, filters=Filters(around=question.as_of))
         ask_ms.append((time.perf_counter() - started) * 1000)
 
+    brief_ms = []
+    for as_of in sorted({q.as_of for q in dataset.questions if q.as_of}):
+        started = time.perf_counter()
+        assistant.brief(since=as_of - timedelta(days=6), until=as_of)
+        brief_ms.append((time.perf_counter() - started) * 1000)
+
     # ten articles the index has never seen: a copy number no build reaches, renumbered at every size
     added = Path(copies) / f"added-{chunks}.jsonl"
     added.write_text("\n".join(list(copy_lines(Path(corpus), 1000 + chunks % 997))[:ADDED]) + "\n", encoding="utf-8")
@@ -165,6 +174,8 @@ def step_measure(corpus: str, index: str, copies: str, questions: str) -> dict[s
         "ask_p50_ms": percentile(ask_ms, 50), "ask_p95_ms": percentile(ask_ms, 95),
         "add_s": report.seconds, "add_chunks": report.chunks_added, "add_embed_s": embed_s[0],
         "add_records_read": add_records,
+        "place_ms": report.story_seconds / max(1, report.articles_added + report.articles_updated) * 1000,
+        "brief_p50_ms": percentile(brief_ms, 50), "brief_p95_ms": percentile(brief_ms, 95),
         "disk_mb": round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20),
         "keywords_mb": round(sum(f.stat().st_size for f in folder.glob("keywords.sqlite3*")) / 2**20),
     }
