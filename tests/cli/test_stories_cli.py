@@ -22,8 +22,7 @@ COLLAPSE = ("The Kessler River bridge in Dunmore collapsed on Tuesday morning, s
             "Dunmore fire chief said. The steel truss bridge, built in 1962, carried about 30,000 vehicles a day and "
             "had been rated in poor condition by state inspectors last year. Governor Elaine Marsh declared a state "
             "of emergency and ordered inspections of every bridge of the same design.")
-# In the order they are ingested, which is the order they are placed in stories; the bridge reports are not first:
-# the very first article an empty index places has no word weights yet (see the report on rag/stories).
+# In the order they are ingested, which is the order they are placed in stories.
 ARTICLES = [
     {"url": "https://coastaldaily.example/sport/harbor-rowing-regatta", "source": "Coastal Daily",
      "published_at": "2024-03-04", "title": "Harbor City rowing club wins spring regatta",

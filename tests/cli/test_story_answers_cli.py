@@ -22,7 +22,6 @@ REBUILD = ("Brantford's council voted on Wednesday to help rebuild the Halvorsen
            "destroyed its main hall. The mill employed 300 people, and the council pledged two million dollars toward "
            "a new building if the owners commit to reopening within eighteen months. Halvorsen's chief executive said "
            "insurers had begun assessing the damage and that staff would be paid through April.")
-# Unrelated articles first: the very first article an empty index places has no word weights yet (rag/stories).
 ARTICLES = [
     {"url": "https://prairiecourier.example/sport/curling-final", "source": "Prairie Courier",
      "published_at": "2024-03-09", "title": "Ostrava rink wins provincial curling final",
