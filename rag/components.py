@@ -131,8 +131,9 @@ class Components:
     @property
     def story_placer(self) -> StoryPlacer | None:
         """What places each article written in a story: None when ``settings.stories`` is off."""
-        if not self.settings.stories:
-            return None
+        return self._placer() if self.settings.stories else None
+
+    def _placer(self) -> StoryPlacer:
         from rag.stories.placing import StoryPlacer, StoryRules, index_neighbours
 
         rules = StoryRules(window_days=self.settings.story_window_days, threshold=self.settings.story_threshold)

@@ -88,12 +88,11 @@ class Corpus(Components):
         """Place every indexed article in a story again, from the vectors the index holds (nothing is embedded):
         gives an index built before stories existed its stories, or applies new story settings. Returns how many
         articles were placed."""
-        from rag.stories.placing import StoryPlacer, StoryRules, index_neighbours, rebuild
+        from rag.stories.placing import rebuild
 
         self._require_index()
-        rules = StoryRules(window_days=self.settings.story_window_days, threshold=self.settings.story_threshold)
         with self.index.writing():
-            return rebuild(self.index, StoryPlacer(self.story_store, index_neighbours(self.index), rules), progress)
+            return rebuild(self.index, self._placer(), progress)
 
     def _forget_stories(self, article_ids: list[str]) -> None:
         if article_ids and (placer := self.story_placer) is not None:

@@ -91,18 +91,20 @@ class StoryPlacer:
         nearest = self.neighbours(vector, window, rules.candidates)
         near = [i for i in dict.fromkeys(i for i, _ in nearest) if i != article_id]
         candidates = self.store.articles(near)
+        states = self.store.states({c.story for c in candidates.values()})  # read once: compared, then updated
         copy_of, story, score = "", 0, 0.0
-        copied = max(candidates.values(), key=lambda c: resemblance(mark, c.signature), default=None)
-        if copied is not None and resemblance(mark, copied.signature) >= rules.copy_resemblance:
+        resemblances = {c.article_id: resemblance(mark, c.signature) for c in candidates.values()}
+        copied = max(candidates.values(), key=lambda c: resemblances[c.article_id], default=None)
+        if copied is not None and resemblances[copied.article_id] >= rules.copy_resemblance:
             copy_of, story, score = copied.copy_of or copied.article_id, copied.story, 1.0
         else:
-            for state in self.store.states({c.story for c in candidates.values()}).values():
+            for state in states.values():
                 match = self._match(vector, terms, state)
                 if match > score:
                     story, score = state.story, match
             if score < rules.threshold:
                 story, score = 0, 0.0
-        found = self.store.states([story]).get(story) if story else None
+        found = states.get(story) if story else None
         if found is None:
             story = self.store.next_story()
         state = found or StoryState(story, day, day, np.zeros_like(vector), {})
