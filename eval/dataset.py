@@ -56,6 +56,10 @@ class Dataset:
     questions: tuple[Question, ...]
     baselines: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    @property
+    def has_quiz_answers(self) -> bool:
+        return any(not q.is_open and q.answer is not None for q in self.questions)
+
 
 def load_dataset(folder: str | Path, limit: int | None = None, sample: int | None = None, seed: int = 0,
                  corpus: str | Path | None = None) -> Dataset:

@@ -19,12 +19,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from eval.dataset import Dataset, Question, load_dataset
+from eval.losses import CorpusText, loss_table
 from eval.metrics import Report, summarize
 from eval.report import write_report
 from eval.results import DATE_USES, QuestionResult
 from eval.scoring import answer_rank, gold_rank
 from eval.stories import StoryReport, is_story_set, run_story_eval, story_recall
-from rag import Answer, Filters, KeyPoints, NewsAssistant, Passage, Settings, resolve_precision
+from rag import Answer, Article, Filters, KeyPoints, NewsAssistant, Passage, Settings, load_articles, resolve_precision
 
 RETRIEVAL_DEPTH = 10
 INDEX_FORMAT = 3  # bump when a code change alters what an index holds, so cached indexes are rebuilt
@@ -69,7 +70,9 @@ def run_eval(dataset_dir: str | Path, out_dir: str | Path | None = None, limit: 
     bar.close()
 
     briefing = story_recall(assistant, dataset.questions) if settings.stories else None
-    report = replace(summarize(dataset, settings.mode, results, ingest_speed, load_s, dates), briefing=briefing)
+    losses = loss_table(results, corpus_text(dataset)) if dataset.has_quiz_answers else None
+    report = replace(summarize(dataset, settings.mode, results, ingest_speed, load_s, dates), briefing=briefing,
+                     losses=losses)
     write_report(report, results, out)
     return report
 
@@ -98,6 +101,12 @@ def cached_index(dataset: Dataset, settings: Settings, cache_dir: Path,
     marker.write_text(json.dumps({"chunks_per_second": speed, "chunks": report.chunks_added,
                                   "seconds": round(report.seconds, 1), "problems": [str(p) for p in report.problems]}))
     return assistant, speed
+
+
+def corpus_text(dataset: Dataset) -> CorpusText:
+    """The dataset's articles (title and text), to tell a gold answer missing from the corpus from one not
+    retrieved (the loss table, eval/losses.py)."""
+    return CorpusText(f"{a.title}\n{a.text}" for a in load_articles([dataset.corpus]) if isinstance(a, Article))
 
 
 def _load_chat_model(assistant: NewsAssistant) -> float | None:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from eval.dataset import Dataset, Question
+from eval.losses import LossTable
 from eval.results import DATE_USES, QuestionResult
 from eval.scoring import (
     answer_rank,
@@ -232,6 +233,7 @@ class Report:
     baselines: Mapping[str, Mapping[Metric, float | None]] = field(default_factory=dict)
     open: OpenCounts | None = None  # None: no open questions
     briefing: Mapping[str, Any] | None = None  # the briefing's story recall@k (eval/stories.py), None: not measured
+    losses: LossTable | None = None  # where the quiz answers were lost (eval/losses.py), None: no quiz answers
 
     def __getitem__(self, metric: Metric) -> float | None:
         return self.values[metric]
@@ -260,6 +262,7 @@ class Report:
             "baselines": {name: {m.key: v for m, v in scores.items()} for name, scores in self.baselines.items()},
             "open_answers": opened,
             "briefing": dict(self.briefing) if self.briefing else None,
+            "losses": self.losses.as_json() if self.losses else None,
         }
 
 

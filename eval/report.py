@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from eval.losses import RIGHT_F1, LossTable
 from eval.metrics import METRICS, Report, Section, section
 from eval.plots import draw_plots
 from eval.results import QuestionResult
@@ -103,6 +104,8 @@ def _markdown(report: Report, results: Sequence[QuestionResult], plots: dict[str
     ]
     if quiz:
         lines += _answers_markdown(report, quiz)
+    if report.losses:
+        lines += _losses_markdown(report.losses)
     if report.open:
         lines += _open_markdown(report)
     if report.briefing:
@@ -152,6 +155,14 @@ def _answers_markdown(report: Report, quiz: Sequence[QuestionResult]) -> list[st
     ]
 
 
+def _losses_markdown(losses: LossTable) -> list[str]:
+    return ["## Where quiz answers were lost", "",
+            f"The {losses.questions} quiz questions with a gold answer, by where the answer first occurs (its rank "
+            "in the top-10 ranking above, else whether any article holds it) and what became of it: right is token "
+            f"F1 ≥ {RIGHT_F1}. \"Read\" counts those whose gold answer is in what the answerer read.", "",
+            *losses.markdown()]
+
+
 def _briefing_markdown(briefing: Mapping[str, Any]) -> list[str]:
     at_k = briefing["story_recall_at_k"]
     return ["## Briefing (stories)", "",
@@ -194,6 +205,9 @@ def summary_text(report: Report | StoryReport, out: str | Path) -> str:
                    if m.short and report[m] is not None]
         if report.covers(name) and figures:
             lines.append(f"  {title:<10} " + "  ".join(figures))
+    if report.losses:
+        lines.append(f"  {'lost':<10} right/wrong/refused: " + " · ".join(
+            f"{r.where} {r.right}/{r.wrong}/{r.refused}" for r in report.losses.rows if r.questions))
     if report.briefing:
         lines.append(f"  {'briefing':<10} story recall@10 {report.briefing['story_recall_at_10']:.3f}")
     lines.append(f"report: {out}/report.md")

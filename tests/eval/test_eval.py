@@ -23,6 +23,7 @@ from rag.types import Answer, Citation, Passage
 GOLD = ROOT / "eval" / "gold" / "seeds"
 KEYS = {
     "dataset", "n_questions", "mode", "retrieval", "answers", "speed", "baselines", "open_answers", "briefing",
+    "losses",
 }
 RETRIEVAL = {"hit@1", "hit@5", "hit@10", "mrr", "answer_recall@1", "answer_recall@5", "answer_recall@10"}
 ANSWERS = {"em", "f1", "context_recall", "refusal_rate", "citation_precision"}
@@ -72,6 +73,12 @@ def test_seed_gold_set_report(tmp_path, monkeypatch):
     assert "No answers-vs-baselines plot: the dataset has no baselines" in markdown
     assert "| **newsrag (extractive)** |" in markdown
     assert "Used as a hard limit (later articles ignored" in markdown
+    losses = report["losses"]  # every answerable quiz question in one row; the seed article holds every answer
+    assert sum(row["questions"] for row in losses.values()) == len(answerable)
+    assert losses["not in the corpus"]["questions"] == 0
+    assert all(row["right"] + row["wrong"] + row["refused"] == row["questions"] >= row["read"]
+               for row in losses.values())
+    assert "## Where quiz answers were lost" in markdown
 
     # a second run reuses the cached index: nothing is ingested again
     from rag.assistant import NewsAssistant
