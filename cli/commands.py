@@ -285,10 +285,12 @@ def _answer_dict(answer: Answer) -> dict[str, Any]:
         citation.update(citation.pop("passage"))
         citation["story"] = story_of.get(citation["article_id"])  # the id of its story in "stories", or null
         citation["also_published_by"] = list(citation["also_published_by"])  # outlets that ran a copy of it
-    # a key point reads as its text, its citation and its source's date, then where in the article it stands
-    data["points"] = [{"text": p.text, "citation": p.number, "date": p.published_at, "source": p.passage.source,
-                       "title": p.passage.title, "url": p.passage.url, "start": p.passage.start, "end": p.passage.end}
-                      for p in answer.points]
+    # a key point (or a quiz answer's evidence) reads as its text, its citation and its source's date, then where in
+    # the article it stands
+    for key in ("points", "evidence"):
+        data[key] = [{"text": p.text, "citation": p.number, "date": p.published_at, "source": p.passage.source,
+                      "title": p.passage.title, "url": p.passage.url, "start": p.passage.start, "end": p.passage.end}
+                     for p in getattr(answer, key)]
     data["stories"] = [story_dict(s) for s in answer.stories]  # a briefing's stories, else its sources' ([]: none)
     data["suggestions"] = list(answer.suggestions)  # questions to ask next about its story ([] for a briefing)
     return data

@@ -33,13 +33,15 @@ from rag import (
 COMMANDS_HELP = ("/1, /2, /3: ask a question suggested under the last answer · /sources: the last answer's sources in "
                  "full · /new: a new conversation · /quit: leave")
 WHOLE = ("brief", "outlets")  # forms whose text shows their key points in sections (stories, outlets), printed whole
+EVIDENCE = "Evidence (quoted from the sources; the answer follows once checked):"  # a quiz answer's, shown first
 HISTORY_TURNS = 4  # question-answer pairs kept for follow-ups (the rewrite reads the last two)
 
 
 def print_answer(assistant: NewsAssistant, question: str, history: list[Message] | None = None,
                  filters: Filters | None = None, out: TextIO | None = None, numbered: bool = False) -> Answer:
     """Stream the answer to ``out``, each part once it is checked: an open answer's key points as soon as they are
-    chosen, then the model's lead below them; a quiz answer's phrase with its quoted evidence; a briefing (a question
+    chosen, then the model's lead below them; a quiz answer's evidence as soon as it is chosen, then its checked
+    phrase with the sentence that states it; a briefing (a question
     about the news as a whole) whole, story by story, and an outlet-by-outlet answer whole, outlet by outlet. Then
     the sources, grouped by story (a briefing's as numbered: its text shows its stories), and the questions to ask
     next (``numbered`` /1, /2 … for the chat to ask them by)."""
@@ -48,19 +50,23 @@ def print_answer(assistant: NewsAssistant, question: str, history: list[Message]
     points = False
     held: KeyPoints | None = None  # a briefing's (per outlet answer's) points: shown within its stories (outlets)
     lead = ""
+    evidence = False
     for event in assistant.stream(question, history=history, filters=filters):
         if held is not None and not isinstance(event, Answer):  # text follows: an open answer after all
             print(points_block(held.points, held.not_given), file=out, flush=True)
             held, points = None, True
         if isinstance(event, KeyPoints):
-            if event.form in WHOLE:  # a briefing's or an outlet-by-outlet answer's: shown within its text
+            if event.form == "quiz":  # evidence, while the model names the answer
+                print(points_block(event.points, heading=EVIDENCE), file=out, flush=True)
+                evidence = True
+            elif event.form in WHOLE:  # a briefing's or an outlet-by-outlet answer's: shown within its text
                 held = event
             else:
                 print(points_block(event.points, event.not_given), file=out, flush=True)
                 points = True
         elif isinstance(event, str):
-            if points and not lead:
-                print("\nIn short: ", end="", file=out)
+            if (points or evidence) and not lead:
+                print("\nAnswer: " if evidence else "\nIn short: ", end="", file=out)
             lead += event
             print(event, end="", file=out, flush=True)
         elif isinstance(event, Answer):
@@ -155,10 +161,10 @@ def article_line(article: StoryArticle, original: StoryArticle | None = None) ->
     return line
 
 
-def points_block(points: Sequence[KeyPoint], not_given: str = "") -> str:
-    """An open answer's key points, one per line (wrapped and indented), under what the articles do not give."""
-    heading = f"{not_given}\nWhat the articles report:" if not_given else "Key points:"
-    lines = [heading]
+def points_block(points: Sequence[KeyPoint], not_given: str = "", heading: str = "Key points:") -> str:
+    """An open answer's key points (a quiz answer's evidence, under its own ``heading``), one per line (wrapped and
+    indented), under what the articles do not give."""
+    lines = [f"{not_given}\nWhat the articles report:" if not_given else heading]
     for point in points:
         lines.append(textwrap.fill(point_line(point), width=100, initial_indent="  ", subsequent_indent="    "))
     return "\n".join(lines)

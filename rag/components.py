@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # heavy modules load lazily, on first use
 
 
 STORY_ARTICLES = 6  # other articles of a story a timeline or an outlet comparison reads (their opening chunks)
+EVIDENCE_SENTENCES = 2  # sentences a quiz answer shows first as its evidence (rag.answering.quiz)
+EVIDENCE_WORDS = 90  # the most words they hold together
 
 
 class Components:
@@ -110,7 +112,9 @@ class Components:
         from rag.answering.windows import PassageFocuser
 
         lead = self._lead_chat_model if s.open_lead else None
-        return {QUIZ: QuizAnswerer(self.chat_model, PassageFocuser(self.embeddings, s.llm_passages, s.passage_words)),
+        focus = PassageFocuser(self.embeddings, s.llm_passages, s.passage_words)
+        evidence = KeyPointSelector(select.model, EVIDENCE_SENTENCES, EVIDENCE_WORDS, s.llm_passages)
+        return {QUIZ: QuizAnswerer(self.chat_model, focus, evidence),
                 OPEN: OpenAnswerer(lead, select), OUTLETS: outlets, TIMELINE: OpenAnswerer(lead, wide)}
 
     @cached_property

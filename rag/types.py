@@ -134,6 +134,7 @@ class Answer:
     short_answer: str = ""  # the phrase that answers a quiz question (a name, place, date, number); "" otherwise
     form: str = ""  # "quiz" (one fact: a phrase and its evidence) or "open" (key points and a lead): rag.question.form
     points: tuple[KeyPoint, ...] = ()  # an open answer's key points, in the order shown
+    evidence: tuple[KeyPoint, ...] = ()  # a quiz answer's: the sentences most likely to state it, shown before it
     lead: str = ""  # an open answer's checked lead sentences
     not_given: str = ""  # what the articles do not give of what was asked ("The articles do not give …"), if anything
     stories: tuple[Story, ...] = ()  # a briefing's stories (form "brief"), with their points; else its sources'
@@ -382,11 +383,13 @@ class Retrieved:
 @dataclass(frozen=True)
 class KeyPoints:
     """An open answer's key points, yielded as soon as they are chosen (before the model's lead); ``not_given`` says
-    which detail the question asks for the articles do not give ("The articles do not give …"), if any."""
+    which detail the question asks for the articles do not give ("The articles do not give …"), if any. For a quiz
+    answer (``form`` "quiz") they are its evidence: the sentences most likely to state the answer, shown while the
+    model names it, marked as evidence, not as the answer."""
 
     points: tuple[KeyPoint, ...]
     not_given: str = ""
-    form: str = ""  # the answer's form they belong to ("open", "outlets", "brief"), so a front end can lay them out
+    form: str = ""  # the form of the answer they belong to ("open", "outlets", "brief", "quiz"): how they are laid out
 
 
 StreamEvent = Retrieved | KeyPoints | str | Answer

@@ -178,3 +178,25 @@ def test_import_is_light():
 def test_settings_reach_the_assistant(tmp_path):
     assistant = NewsAssistant(index_dir=tmp_path / "i", top_k=2)
     assert assistant.settings.top_k == 2 and assistant.settings.index_dir == tmp_path / "i"
+
+
+def test_a_quiz_answer_shows_its_evidence_before_the_model_writes_and_keeps_its_numbers(seeded):
+    model = ScriptedModel(pieces=["Russia", " [1]"], wait_after=0, reader_had_text=threading.Event(), waited=[])
+    assistant = with_model(seeded, model)
+    events = []
+    for event in assistant.stream("Where did Assad and his family flee?"):
+        events.append(event)
+        if isinstance(event, KeyPoints):
+            model.reader_had_text.set()
+    assert model.waited == [True]  # the evidence reached the reader before the model wrote a word
+    assert [type(e).__name__ for e in events] == ["Retrieved", "KeyPoints", "str", "Answer"]
+    shown, answer = events[1], events[-1]
+    assert shown.form == "quiz" and 1 <= len(shown.points) <= 2
+    assert answer.short_answer == "Russia" and answer.evidence == shown.points
+    article = open(answer.citations[0].passage.origin, encoding="utf-8").read()
+    for point in shown.points:  # quoted from the source its number points at, in the answer's own numbering
+        source = answer.passages[point.number - 1]
+        assert point.passage.article_id == source.article_id and point.text in article
+        assert point.number in [c.number for c in answer.citations]
+    assert any("Russia" in p.text for p in shown.points)
+

@@ -35,6 +35,7 @@ def chat(assistant: NewsAssistant, question: str, history: Conversation, options
     asked = [*history, {"role": "user", "content": question}]
     yield list(shown), asked, sources_html(), []
     points: tuple[KeyPoint, ...] = ()
+    evidence: tuple[KeyPoint, ...] = ()  # a quiz answer's, shown while the model names the answer
     missing = lead = ""
     try:
         for event in asking.stream(question, history=history, filters=options.filters()):
@@ -44,7 +45,10 @@ def chat(assistant: NewsAssistant, question: str, history: Conversation, options
             if isinstance(event, KeyPoints):
                 if event.form in ("brief", "outlets"):  # shown in sections with the answer, which follows at once
                     continue
-                points, missing = event.points, event.not_given
+                if event.form == "quiz":
+                    evidence = event.points
+                else:
+                    points, missing = event.points, event.not_given
             elif isinstance(event, str):
                 lead += event
             elif isinstance(event, Answer):
@@ -53,7 +57,7 @@ def chat(assistant: NewsAssistant, question: str, history: Conversation, options
                        list(event.suggestions))
                 return
             writing = bool(points) and asking.settings.mode != "extractive" and asking.settings.open_lead
-            shown[-1] = {"role": "assistant", "content": answer_html(None, lead, points, missing, writing)}
+            shown[-1] = {"role": "assistant", "content": answer_html(None, lead, points, missing, writing, evidence)}
             yield list(shown), asked, gr.skip(), []  # the panel keeps what it shows; only the answer grows
     except NewsragError as error:
         shown[-1] = {"role": "assistant", "content": html.escape(f"⚠️ {error}", quote=False)}

@@ -10,20 +10,26 @@ from collections.abc import Sequence
 from rag import MARKERS, Answer, KeyPoint, NewsAssistant, NewsragError, coverage, point_line
 
 WRITING = '<p class="nr-writing">Summing up the points…</p>'  # shown above the points while the lead is written
+CHECKING = '<p class="nr-writing">Finding the answer in the evidence…</p>'  # above a quiz answer's evidence, meanwhile
 
 
 def answer_html(answer: Answer | None, lead: str = "", points: Sequence[KeyPoint] = (), missing: str = "",
-                writing: bool = False) -> str:
+                writing: bool = False, evidence: Sequence[KeyPoint] = ()) -> str:
     """An answer as the chat shows it: what the articles do not give, the lead, then the key points as a list, each
-    [n] a link to its source card. Everything from the articles or the model is escaped; only this markup is ours."""
+    [n] a link to its source card; a quiz answer's phrase (``lead`` while streaming) above its evidence, or the
+    evidence alone while the answer is checked. Everything from the articles or the model is escaped; only this
+    markup is ours."""
     if answer is not None:
         if answer.form == "brief" and answer.stories:
             return briefing_answer_html(answer)
         if answer.form == "outlets" and answer.points:
             return outlets_answer_html(answer)
         if not answer.points:
-            return f'<div class="nr-answer">{_cited(answer.text)}</div>'
+            return f'<div class="nr-answer">{_cited(answer.text)}{_evidence_html(answer.evidence)}</div>'
         lead, points, missing = answer.lead, answer.points, answer.not_given
+    if evidence:
+        said = f'<p class="nr-lead">{_cited(lead)}</p>' if lead else CHECKING
+        return f'<div class="nr-answer">{said}{_evidence_html(evidence)}</div>'
     parts = [f'<p class="nr-missing">{_cited(missing)}</p>' if missing else "",
              f'<p class="nr-lead">{_cited(lead)}</p>' if lead else "",
              WRITING if writing and not lead else ""]
@@ -31,6 +37,14 @@ def answer_html(answer: Answer | None, lead: str = "", points: Sequence[KeyPoint
     heading = "What the articles report" if missing else "Key points"
     parts.append(f'<div class="nr-points-head">{heading}</div><ul class="nr-points">{items}</ul>' if points else "")
     return f'<div class="nr-answer">{"".join(parts)}</div>'
+
+
+def _evidence_html(evidence: Sequence[KeyPoint]) -> str:
+    """A quiz answer's evidence: the sentences most likely to state it, quoted and cited, marked as evidence."""
+    if not evidence:
+        return ""
+    items = "".join(f'<li>{_cited(point_line(p).removeprefix("• "))}</li>' for p in evidence)
+    return f'<div class="nr-points-head">Evidence</div><ul class="nr-points nr-evidence">{items}</ul>'
 
 
 def briefing_answer_html(answer: Answer) -> str:

@@ -1,5 +1,11 @@
-"""Quiz answers: a chat model's short phrase over the windows it reads (``rag.answering.windows``), grounded word by
-word, then followed by the quoted sentence that states it (``rag.answering.evidence``).
+"""Quiz answers: evidence first, then a chat model's short phrase over the windows it reads
+(``rag.answering.windows``), grounded word by word and followed by the quoted sentence that states it
+(``rag.answering.evidence``).
+
+The evidence is the one or two sentences of those windows the cross-encoder scores as most likely to state the
+answer (a ``KeyPointSelector`` over them). It is shown as soon as it is chosen, a fraction of a second after
+retrieval, while the model reads for several seconds more; the sources are numbered so the evidence's articles come
+first, and the numbers never change afterwards, so what was shown stays true.
 """
 
 from __future__ import annotations
@@ -12,14 +18,14 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.answering.answerer import Reading
-from rag.answering.citations import MARKERS, by_article, cite, renumbered
+from rag.answering.citations import MARKERS, by_article, cite
 from rag.answering.evidence import supporting_sentence
 from rag.answering.grounding import check_answer
 from rag.answering.prompts import answer_messages, as_shown
 from rag.answering.refusal import refusal
 from rag.answering.replies import is_no_answer, lead_phrase
 from rag.question import QUIZ
-from rag.types import Answer, Passage
+from rag.types import Answer, Citation, KeyPoint, Passage
 
 _PHRASE_WORDS = 8  # longer "phrases" are sentences
 # Evidence that says the thing asked about is not known yet does not support a phrase taken from it.
@@ -27,17 +33,28 @@ _UNSTATED = re.compile(r"\b(?:not\s+(?:yet\s+)?(?:been\s+)?(?:announced|disclose
                        r"decided|determined)|undisclosed|unclear|not\s+clear)\b", re.IGNORECASE)
 
 class QuizAnswerer:
-    """A chat model's short phrase, grounded word by word, then followed by the quoted sentence that states it. The
-    phrase is a few tokens, so it is shown whole, once checked, never while the model writes it."""
+    """Evidence first, then a chat model's short phrase, grounded word by word and followed by the quoted sentence
+    that states it. The phrase is a few tokens, so it is shown whole, once checked, never while the model writes it.
+    ``focus`` is a ``PassageFocuser`` (what the model reads), ``evidence`` a ``KeyPointSelector`` (what is shown
+    first)."""
 
     form = QUIZ
 
-    def __init__(self, model, focus) -> None:  # noqa: ANN001 - a BaseChatModel and a PassageFocuser
+    def __init__(self, model, focus, evidence) -> None:  # noqa: ANN001 - BaseChatModel, PassageFocuser, KeyPointSelector
         self.model = model
         self.focus = focus
+        self.evidence = evidence
 
     def read(self, question: str, passages: Sequence[Passage]) -> Reading:
-        return Reading(tuple(by_article(self.focus(question, passages))))
+        """The windows the model reads, one source per article, the evidence's articles first; the evidence as
+        points citing them."""
+        windows = self.focus(question, passages)
+        chosen = self.evidence(question, windows)
+        first = list(dict.fromkeys(p.article_id for p in chosen))
+        sources = sorted(by_article(windows), key=lambda p: first.index(p.article_id) if p.article_id in first
+                         else len(first))  # stable: the others keep the focuser's order
+        numbers = {p.article_id: n for n, p in enumerate(sources, start=1)}
+        return Reading(tuple(sources), tuple(KeyPoint(numbers[p.article_id], p) for p in chosen))
 
     def writer(self, reading: Reading) -> Runnable | None:
         """The prompt, the model, its text. The model gets the standalone form of the question (``query``): a small
@@ -51,7 +68,7 @@ class QuizAnswerer:
             self.model.prime(answer_messages("", []))
 
     def answer(self, question: str, reading: Reading, written: Iterable[str], mode: str) -> Iterator[str | Answer]:
-        answer = renumbered(self.finish(question, "".join(written), reading.sources, mode))
+        answer = with_evidence(self.finish(question, "".join(written), reading.sources, mode), reading.points)
         yield answer.text
         yield answer
 
@@ -69,3 +86,13 @@ class QuizAnswerer:
         if _UNSTATED.search(evidence):  # "the price has not yet been announced (… costs $9.99 …)": not an answer
             return refusal(question, passages, mode, self.form)
         return replace(cite(question, checked.text + evidence, passages, mode), short_answer=phrase, form=self.form)
+
+
+def with_evidence(answer: Answer, evidence: Sequence[KeyPoint]) -> Answer:
+    """The answer with its evidence, and the sources the evidence quotes among its citations (numbered as shown)."""
+    cited = {c.number: c for c in answer.citations}
+    for point in evidence:
+        if point.number <= len(answer.passages):
+            before = cited.get(point.number, Citation(point.number, answer.passages[point.number - 1]))
+            cited[point.number] = replace(before, cited_by=(*before.cited_by, point.text))
+    return replace(answer, evidence=tuple(evidence), citations=tuple(cited[n] for n in sorted(cited)))

@@ -33,21 +33,21 @@ PASSAGES = [passage("Grey herons nested in the old marsh this spring.", 1),
 
 
 def test_a_quiz_phrase_is_checked_recited_and_followed_by_its_evidence():
-    answer = QuizAnswerer(None, None).finish("Where did Assad flee?", "Russia [1]", PASSAGES, "local")
+    answer = QuizAnswerer(None, None, None).finish("Where did Assad flee?", "Russia [1]", PASSAGES, "local")
     assert answer.text == ("Russia [2] — “Assad and his family fled the country, seeking refuge in Russia for "
                            "‘humanitarian reasons’.” [2]")
     assert answer.short_answer == "Russia" and answer.form == QUIZ and not answer.refused
 
 
 def test_an_invented_quiz_phrase_becomes_what_the_articles_do_not_give():
-    answer = QuizAnswerer(None, None).finish("How many people fled?", "100 [2]", PASSAGES, "local")
+    answer = QuizAnswerer(None, None, None).finish("How many people fled?", "100 [2]", PASSAGES, "local")
     assert answer.refused and "100" not in answer.text
     assert answer.text.startswith("The articles do not give an answer to “How many people fled?”")
 
 
 def test_a_phrase_whose_evidence_says_it_is_not_known_yet_is_not_an_answer():
     passages = [passage("The price has not yet been announced (the basic plan costs $9.99 now).", 1)]
-    answer = QuizAnswerer(None, None).finish("How much will the new plan cost?", "$9.99 [1]", passages, "local")
+    answer = QuizAnswerer(None, None, None).finish("How much will the new plan cost?", "$9.99 [1]", passages, "local")
     assert answer.refused and answer.text.startswith("The articles do not give")
 
 
@@ -117,7 +117,7 @@ def test_off_topic_questions_are_still_refused(small):
 
 def test_a_quiz_answer_written_as_a_sentence_is_checked_as_a_claim():
     passages = [passage("Elton John has teamed up with Britney Spears for his new single Hold Me Closer.", 1)]
-    answer = QuizAnswerer(None, None).finish(
+    answer = QuizAnswerer(None, None, None).finish(
         "Who did Elton John collaborate with?", "Elton John has collaborated with Britney Spears on Hold Me Closer. [1]",
         passages, "local")
     assert not answer.refused and "Britney Spears" in answer.text

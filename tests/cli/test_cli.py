@@ -197,3 +197,21 @@ def test_ingest_speed_leaves_out_loading_the_model():
     from rag.types import IngestReport
 
     assert IngestReport(chunks_added=100, seconds=12.0, model_seconds=10.0).chunks_per_second == 50.0
+
+
+def test_a_quiz_answer_prints_its_evidence_first_then_the_answer_and_json_carries_it(seeded):
+    from test_assistant import ScriptedModel, with_model
+
+    from cli.commands import _answer_dict
+    from cli.terminal import EVIDENCE, print_answer
+
+    assistant = with_model(seeded, ScriptedModel(pieces=["Russia [1]"]))
+    out = io.StringIO()
+    answer = print_answer(assistant, "Where did Assad and his family flee?", out=out)
+    printed = out.getvalue()
+    assert printed.startswith(EVIDENCE) and printed.index(EVIDENCE) < printed.index("\nAnswer: Russia [1] — “")
+    first = answer.evidence[0]
+    assert f"[{first.number}]" in printed.split("\nAnswer:")[0] and first.text.split()[0] in printed
+    data = json.loads(json.dumps(_answer_dict(answer), default=str))
+    assert [e["text"] for e in data["evidence"]] == [p.text for p in answer.evidence]
+    assert data["evidence"][0]["citation"] == first.number and data["evidence"][0]["url"] == first.passage.url

@@ -324,3 +324,18 @@ def test_one_client_gets_two_questions_in_flight_and_a_third_is_told_to_wait(ser
     conversation, _, _ = client.predict("Where did the clashes erupt?", "extractive", 5, "", "", [], "",
                                         api_name="/ask")
     assert "Aleppo" in conversation[-1]["content"][0]["text"]  # and once the first two are done, this client asks
+
+
+def test_a_quiz_answers_evidence_shows_first_marked_as_evidence_then_under_the_answer():
+    from rag.types import KeyPoint
+    from ui.render import CHECKING, answer_html
+
+    point = KeyPoint(1, passage("Assad <b>fled</b> to Russia on Sunday."))
+    waiting = answer_html(None, evidence=[point])
+    assert CHECKING in waiting and "Evidence" in waiting and "&lt;b&gt;fled" in waiting and "<b>" not in waiting
+    assert 'href="#nr-source-1"' in waiting
+    answer = Answer(question="Where did Assad flee?", text="Russia [1] — “Assad fled to Russia on Sunday.” [1]",
+                    citations=(Citation(1, point.passage),), passages=(point.passage,), mode="local",
+                    short_answer="Russia", form="quiz", evidence=(point,))
+    final = answer_html(answer)
+    assert CHECKING not in final and final.index("Russia <a") < final.index("Evidence")
