@@ -6,6 +6,7 @@ question; the stages ask it.
 - ``asks_for_latest``: it asks about now ("What's the latest …", "… this week", "currently"): retrieval prefers
   articles published near today, and an open answer shows its newest points first.
 - ``asks_for_timeline``, ``asks_to_compare`` and ``compared_parts``: the order an open answer's points are shown in.
+- ``question_parts``: the questions asked in one, each of which an open answer gives points for.
 - ``asked_detail``: the figure or statement an open question asks for besides an overview, which the articles
   may lack ("… including how many people live there").
 - ``answer_type``: the kind of phrase that answers a quiz question (a number, a date, a name).
@@ -35,6 +36,7 @@ _OPEN_ANYWHERE = re.compile(
     r"how\s+(?!many\b|much\b|long\b|old\b|far\b|big\b|large\b|high\b|tall\b|often\b|fast\b|deep\b|soon\b|"
     r"early\b|late\b|heavy\b|expensive\b)\w+)\b", re.IGNORECASE)
 _TWO_QUESTIONS = re.compile(r",?\s+and\s+(?:what|how|why|who|where|when|which)\b", re.IGNORECASE)
+_PART_BREAK = re.compile(r"(?:,?\s+and|[;?])\s+(?=(?:what|how|why|who|where|when|which)\b)", re.IGNORECASE)
 
 
 def form(question: str) -> str:
@@ -93,6 +95,17 @@ def asks_how_outlets_differ(question: str) -> bool:
 def asks_to_compare(question: str) -> bool:
     """Whether a question asks for a comparison ("compare", "versus", "how do … differ")."""
     return bool(_SIDES.search(question))
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions asked in one ("What happened in Syria, and how did Russia respond?" -> two), each a part an
+    open answer gives points for; one part for a single question.
+
+    >>> question_parts("What happened in Syria, and how did Russia respond?")
+    ['What happened in Syria', 'how did Russia respond?']
+    """
+    parts = [p.strip(" ,;") for p in _PART_BREAK.split(" ".join(question.split()))]
+    return parts if all(len(p.split()) >= 2 for p in parts) else [question]  # "…, and why?" reads as one
 
 
 def compared_parts(question: str) -> list[str]:

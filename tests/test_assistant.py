@@ -200,3 +200,9 @@ def test_a_quiz_answer_shows_its_evidence_before_the_model_writes_and_keeps_its_
         assert point.number in [c.number for c in answer.citations]
     assert any("Russia" in p.text for p in shown.points)
 
+
+def test_two_questions_in_one_about_the_seed_article_get_a_point_for_each(seeded):
+    answer = seeded.ask("What happened in Syria, and how did Russia respond?")
+    assert len(answer.points) >= 2
+    assert any("Russia" in p.text for p in answer.points)
+    assert any("clashes erupted" in p.text or "captured Damascus" in p.text for p in answer.points)

@@ -24,6 +24,7 @@ from rag.answering.citations import unmarked
 from rag.answering.normalise import content_words, fold
 from rag.answering.sentences import sentences
 from rag.models.cross_encoder import CrossEncoder
+from rag.question import question_parts
 from rag.types import Passage
 
 SENTENCE_TOKENS = 128  # word pieces of question + sentence the cross-encoder reads (longer sentences are cut)
@@ -71,10 +72,17 @@ class KeyPointSelector:
         self.titles = titles
 
     def __call__(self, question: str, passages: Sequence[Passage]) -> list[Passage]:
+        """The points. Two questions in one ("What happened in X, and how did Y respond?") are scored part by part:
+        each part's best sentence comes first, then the best of the rest by its best part."""
         candidates = self.candidates(passages)
         if not candidates:
             return []
-        return self.choose(candidates, self.scores(question, candidates))
+        parts = question_parts(question)
+        if len(parts) == 1:
+            return self.choose(candidates, self.scores(question, candidates))
+        by_part = [self.scores(part, candidates) for part in parts]
+        firsts = [max(range(len(candidates)), key=lambda i: scores[i]) for scores in by_part]
+        return self.choose(candidates, [max(each) for each in zip(*by_part)], first=firsts)
 
     def scores(self, question: str, candidates: Sequence[_Candidate]) -> list[float]:
         """The cross-encoder's relevance of each candidate, read after its article's title: a sentence rarely names
@@ -106,21 +114,25 @@ class KeyPointSelector:
                 found.append(_Candidate(_slice(chunk, start, end, text), chunk, content_words_of(text), rank))
         return found
 
-    def choose(self, candidates: Sequence[_Candidate], scores: Sequence[float]) -> list[Passage]:
+    def choose(self, candidates: Sequence[_Candidate], scores: Sequence[float],
+               first: Sequence[int] = ()) -> list[Passage]:
         """Greedy maximal marginal relevance under the point and word budgets, in the cross-encoder's logits: each
         earlier point from the same article costs ``same_article``, and a sentence scoring more than ``margin``
-        below the best is not a point at all."""
+        below the best is not a point at all. ``first``: candidates taken before the others, in this order (each
+        part's best, of a question in parts), unless one repeats another."""
         if not candidates:
             return []
         floor = max(scores) - self.margin
-        left = sorted((i for i in range(len(candidates)) if scores[i] >= floor),
+        forced = list(dict.fromkeys(first))
+        left = sorted((i for i in range(len(candidates)) if scores[i] >= floor or i in forced),
                       key=lambda i: (-scores[i], candidates[i].rank))
         chosen: list[int] = []
         used = 0
         per_article: dict[str, int] = {}
         while left and len(chosen) < self.max_points:
             best, best_value = None, -math.inf
-            for i in left:
+            pending = [i for i in forced if i in left]
+            for i in pending[:1] or left:
                 words = len(candidates[i].passage.text.split())
                 if used + words > self.max_words or self._repeats(candidates[i], [candidates[j] for j in chosen]):
                     continue
@@ -128,6 +140,9 @@ class KeyPointSelector:
                 if value > best_value:
                     best, best_value = i, value
             if best is None:
+                if pending:  # a part's best repeats a point already chosen: the part is answered
+                    forced.remove(pending[0])
+                    continue
                 break
             chosen.append(best)
             left.remove(best)

@@ -105,3 +105,23 @@ def test_a_comparison_is_shown_side_by_side():
     holmes_sentence = passage("Holmes faces up to 20 years in prison.", 3)
     shown = arrange("How did Balwani's verdict compare with Holmes' verdict?", [holmes, balwani, holmes_sentence])
     assert [p.article_id for p in shown] == ["a2", "a1", "a3"]
+
+
+def test_two_questions_in_one_get_points_for_each_part(model):
+    chunks = [passage(FLOOD, 1), passage(OTHER, 2)]
+    question = "What happened to the Yellowstone River, and how many people are expected at the concerts?"
+    points = select(model, question, chunks, max_points=3)
+    assert any("1918 record" in p.text or "Gardiner" in p.text for p in points)
+    assert any("4,000" in p.text for p in points)  # the second part's answer, though the first part scores higher
+    alone = select(model, "What happened to the Yellowstone River?", chunks, max_points=3)
+    assert not any("4,000" in p.text for p in alone)
+
+
+def test_question_parts_split_only_where_a_second_question_begins():
+    from rag.question import question_parts
+
+    assert question_parts("What happened in Syria, and how did Russia respond?") == [
+        "What happened in Syria", "how did Russia respond?"]
+    assert question_parts("Who won? Why did the vote go that way?") == ["Who won", "Why did the vote go that way?"]
+    assert question_parts("What did Tom and Jerry say?") == ["What did Tom and Jerry say?"]
+    assert question_parts("Who won, and why?") == ["Who won, and why?"]  # a one-word part: read as one question
