@@ -18,9 +18,10 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.answering.answerer import Reading
-from rag.answering.citations import MARKERS, by_article, cite
-from rag.answering.evidence import supporting_sentence
+from rag.answering.citations import MARKERS, by_article, cite, quoted
+from rag.answering.evidence import stating_sentence
 from rag.answering.grounding import check_answer
+from rag.answering.on_topic import phrase_answers, reading_answers
 from rag.answering.prompts import answer_messages, as_shown
 from rag.answering.refusal import refusal
 from rag.answering.replies import is_no_answer, lead_phrase
@@ -57,8 +58,11 @@ class QuizAnswerer:
         return Reading(tuple(sources), tuple(KeyPoint(numbers[p.article_id], p) for p in chosen))
 
     def writer(self, reading: Reading) -> Runnable | None:
-        """The prompt, the model, its text. The model gets the standalone form of the question (``query``): a small
-        model answers "Where did Assad flee?" better than "Where did he flee?" plus a conversation."""
+        """The prompt, the model, its text; None (no model asked, the answer is "not given") when not even the best
+        evidence sentence addresses the question. The model gets the standalone form of the question (``query``): a
+        small model answers "Where did Assad flee?" better than "Where did he flee?" plus a conversation."""
+        if not reading_answers(reading.points):
+            return None
         return RunnableLambda(lambda x: answer_messages(x["query"], x["reading"].sources)) | self.model | \
             StrOutputParser()
 
@@ -68,11 +72,16 @@ class QuizAnswerer:
             self.model.prime(answer_messages("", []))
 
     def answer(self, question: str, reading: Reading, written: Iterable[str], mode: str) -> Iterator[str | Answer]:
-        answer = with_evidence(self.finish(question, "".join(written), reading.sources, mode), reading.points)
+        answer = self.finish(question, "".join(written), reading.sources, mode, reading.points)
+        answer = with_evidence(answer, reading.points)
         yield answer.text
         yield answer
 
-    def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str) -> Answer:
+    def finish(self, question: str, text: str, passages: Sequence[Passage], mode: str,
+               evidence: Sequence[KeyPoint] = ()) -> Answer:
+        """The checked phrase with the sentence that states it, or "The articles do not give …" when the model
+        declined, its phrase is not in the sources, or its sentence does not answer this question
+        (``rag.answering.on_topic``)."""
         if is_no_answer(text):
             return refusal(question, passages, mode, self.form)
         phrase = lead_phrase(text)
@@ -82,10 +91,15 @@ class QuizAnswerer:
         checked = check_answer(f"{phrase} {markers}".strip(), shown, phrase=len(phrase.split()) <= _PHRASE_WORDS)
         if not checked.text:
             return refusal(question, passages, mode, self.form)
-        evidence = supporting_sentence(checked.text, shown)
-        if _UNSTATED.search(evidence):  # "the price has not yet been announced (… costs $9.99 …)": not an answer
-            return refusal(question, passages, mode, self.form)
-        return replace(cite(question, checked.text + evidence, passages, mode), short_answer=phrase, form=self.form)
+        stated = stating_sentence(checked.text, shown)
+        if stated is not None:
+            sentence, number = stated
+            if _UNSTATED.search(sentence):  # "the price has not yet been announced (… costs $9.99 …)": not an answer
+                return refusal(question, passages, mode, self.form)
+            if not phrase_answers(phrase, sentence, evidence):  # true of another question, not this one
+                return refusal(question, passages, mode, self.form)
+        quote = f" — {quoted(stated[0])} [{stated[1]}]" if stated else ""
+        return replace(cite(question, checked.text + quote, passages, mode), short_answer=phrase, form=self.form)
 
 
 def with_evidence(answer: Answer, evidence: Sequence[KeyPoint]) -> Answer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from rag.answering.evidence import supporting_sentence
+from rag.answering.evidence import stating_sentence
 from rag.answering.prompts import BLANKED, NO_ANSWER, SYSTEM_PROMPT, answer_messages, format_sources, neutralise
 from rag.answering.replies import is_no_answer, lead_phrase
 from rag.types import Passage
@@ -56,10 +56,10 @@ def test_orders_to_an_ai_are_blanked_but_reporting_is_kept():
 def test_a_phrase_answer_is_followed_by_the_cited_sentence_that_states_it():
     passages = [passage("Rain fell. The minister resigned on Friday after a vote. Markets rose."),
                 passage("Storms hit the coast.")]
-    assert supporting_sentence("Friday [1]", passages) == " — “The minister resigned on Friday after a vote.” [1]"
-    assert supporting_sentence("friday [2, 1]", passages) == " — “The minister resigned on Friday after a vote.” [1]"
-    assert supporting_sentence("Monday [1]", passages) == ""  # the phrase is in no cited sentence: nothing quoted
-    assert supporting_sentence("Friday [3]", passages) == ""  # a marker that points at no source
-    assert supporting_sentence("He resigned on Friday after a long and bitter vote [1].", passages) == ""
+    assert stating_sentence("Friday [1]", passages) == ("The minister resigned on Friday after a vote.", 1)
+    assert stating_sentence("friday [2, 1]", passages) == ("The minister resigned on Friday after a vote.", 1)
+    assert stating_sentence("Monday [1]", passages) is None  # the phrase is in no cited sentence: nothing quoted
+    assert stating_sentence("Friday [3]", passages) is None  # a marker that points at no source
+    assert stating_sentence("He resigned on Friday after a long and bitter vote [1].", passages) is None
     quoted = [passage('“Squid Game” is coming back, Netflix said. It said "soon".')]
-    assert supporting_sentence("Squid Game [1]", quoted) == " — “‘Squid Game’ is coming back, Netflix said.” [1]"
+    assert stating_sentence("Squid Game [1]", quoted) == ("“Squid Game” is coming back, Netflix said.", 1)

@@ -1,0 +1,58 @@
+"""Whether a quiz phrase answers the question asked, or only some question. The grounding check proves the phrase is in
+a cited passage, not that the passage answers this question: "What does 'PSL' stand for?" → "D. iPhone" is in a
+passage (a news quiz's choices for another question), so it passes the check and reads like a right answer.
+
+The evidence (``rag.answering.quiz``) is the two sentences of what the model reads that the cross-encoder scores
+highest against the question, after their article's title. Its logits run from about -11 (unrelated) to +10; 0 is
+where it rates a pair as likely relevant as not. So:
+
+- ``reading_answers``: when even the best sentence scores below ``RELEVANT``, the articles read do not address the
+  question, and no model is asked: the answer is "The articles do not give …";
+- ``phrase_answers``: the model's phrase must be in one of the evidence sentences, unless the best of them is clearly
+  relevant (``SURE``) so the rest of the reading is about the question too; a phrase from a list of choices ("A.
+  Twitter B. Instagram … D. iPhone"), or an option itself, answers nothing.
+
+Measured on the dev quiz set (docs/how-it-works.md, "Right or not given"): each rule alone, and these floors, were
+chosen from a curve of right answers lost against wrong ones turned into "not given".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answering.normalise import fold
+from rag.types import KeyPoint
+
+RELEVANT = 0.0  # the best evidence sentence's logit below which the reading does not address the question
+SURE = 2.0  # at or above it, a phrase may come from beyond the two evidence sentences
+_OPTION = re.compile(r"(?:^|[\s(])[A-Da-d][.)]\s+\S")  # "A. Twitter", "(b) Instagram"
+_OPTION_START = re.compile(r"^\(?[A-Da-d][.)]\s")
+
+
+def best_score(evidence: Sequence[KeyPoint]) -> float | None:
+    """The cross-encoder's score of the best evidence sentence; None when there is no evidence."""
+    scores = [p.passage.rerank_score for p in evidence if p.passage.rerank_score is not None]
+    return max(scores) if scores else None
+
+
+def reading_answers(evidence: Sequence[KeyPoint]) -> bool:
+    """Whether what the model reads addresses the question (no evidence to judge by: assume it may)."""
+    best = best_score(evidence)
+    return best is None or best >= RELEVANT
+
+
+def is_choice_list(sentence: str) -> bool:
+    """A multiple-choice line ("A. Twitter B. Instagram C. Facebook D. iPhone"): its options answer no question."""
+    return len(_OPTION.findall(sentence)) >= 2
+
+
+def phrase_answers(phrase: str, sentence: str, evidence: Sequence[KeyPoint]) -> bool:
+    """Whether ``phrase``, quoted from ``sentence``, answers the question the ``evidence`` was chosen for."""
+    if _OPTION_START.match(phrase) or is_choice_list(sentence):
+        return False
+    best = best_score(evidence)
+    if best is None or best >= SURE:
+        return True
+    wanted = f" {fold(phrase)} "
+    return any(wanted in f" {fold(p.text)} " for p in evidence)
