@@ -22,12 +22,17 @@ from rag.answering.normalise import fold
 from rag.answering.point_order import DAY_MONTH, MONTH_DAY, arrange
 from rag.answering.prompts import as_shown, lead_messages
 from rag.answering.refusal import NOT_GIVEN, refusal
+from rag.answering.sentences import sentences
 from rag.question import OPEN, Detail, asked_detail
 from rag.types import Answer, Citation, KeyPoint, Passage
 
 _NUMBER_WORDS = set("two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand "
                     "thousands million millions billion billions".split())
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Words that make a figure a hope, plan, expectation or estimate rather than a result.
+HEDGED = re.compile(r"\b(?:hope[sd]?|hoping|expect(?:s|ed|ing|ations?)?|aim(?:s|ed|ing)?\s+(?:to|for|at)|targets?|"
+                    r"goals?|plan(?:s|ned)?\s+to|could|would|might|may|will|estimat\w*|forecast\w*|projected|"
+                    r"projections?|predict\w*|anticipat\w*|intends?\s+to|seeks?\s+to|proposed)\b", re.IGNORECASE)
 
 
 class OpenAnswerer:
@@ -48,7 +53,7 @@ class OpenAnswerer:
         chunks = [p for p in passages if any(s.chunk_id.startswith(p.chunk_id + "@") for s in chosen)]
         sources = sorted(by_article(chunks), key=lambda p: numbers[p.article_id])
         detail = asked_detail(question)
-        missing = detail.sentence() if detail and not is_given(detail, chosen) else ""
+        missing = detail.sentence() if detail and not is_given(detail, chosen, question) else ""
         return Reading(tuple(sources), tuple(KeyPoint(numbers[p.article_id], p) for p in chosen), missing)
 
     def writer(self, reading: Reading) -> Runnable | None:
@@ -96,13 +101,20 @@ def point_passages(reading: Reading) -> list[Passage]:
             for number, source in enumerate(reading.sources, start=1)]
 
 
-def is_given(detail: Detail, points: Sequence[Passage]) -> bool:
+def is_given(detail: Detail, points: Sequence[Passage], question: str = "") -> bool:
     """Whether the points give the detail: a figure (a number that is not a date or a year) for a figure, and the
-    speaker saying something for a statement."""
+    speaker saying something for a statement. A figure hoped for, expected, planned or estimated ("aims to cut
+    emissions by 30%") is not the figure a question asks about as a fact ("How much did emissions fall?"), unless the
+    question asks about such a figure itself ("How much is it expected to cost?")."""
     if detail.speaker:
         return speaks(fold(detail.speaker.split()[-1]), points)
+    facts_only = not HEDGED.search(question)
     for point in points:
-        text = _YEAR.sub(" ", MONTH_DAY.sub(" ", DAY_MONTH.sub(" ", point.text)))
-        if re.search(r"\d", text) or _NUMBER_WORDS & set(fold(text).split()):
-            return True
+        for start, end in sentences(point.text) or [(0, len(point.text))]:
+            said = point.text[start:end]
+            if facts_only and HEDGED.search(said):
+                continue
+            text = _YEAR.sub(" ", MONTH_DAY.sub(" ", DAY_MONTH.sub(" ", said)))
+            if re.search(r"\d", text) or _NUMBER_WORDS & set(fold(text).split()):
+                return True
     return False

@@ -121,3 +121,16 @@ def test_a_quiz_answer_written_as_a_sentence_is_checked_as_a_claim():
         "Who did Elton John collaborate with?", "Elton John has collaborated with Britney Spears on Hold Me Closer. [1]",
         passages, "local")
     assert not answer.refused and "Britney Spears" in answer.text
+
+
+def test_a_hoped_for_figure_is_not_the_measured_one_a_question_asks_for():
+    from rag.answering.open import is_given
+    from rag.question import asked_detail
+
+    plan = [passage("The maker hopes the filter will cut emissions by 30%. A trial starts in May.", 1)]
+    result = [passage("In the trial, the filter cut emissions by 12%, the maker said.", 1)]
+    measured = "How much did the filter cut emissions in the trial, and what happens next?"
+    hoped = "How much does the maker expect the filter to cut emissions, and why?"
+    assert not is_given(asked_detail(measured), plan, measured)  # the plan's figure is not the result
+    assert is_given(asked_detail(measured), result, measured)
+    assert is_given(asked_detail(hoped), plan, hoped)  # asked about the expectation itself: it is given
