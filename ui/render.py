@@ -25,7 +25,8 @@ def answer_html(answer: Answer | None, lead: str = "", points: Sequence[KeyPoint
         if answer.form == "outlets" and answer.points:
             return outlets_answer_html(answer)
         if not answer.points:
-            return f'<div class="nr-answer">{_cited(answer.text)}{_evidence_html(answer.evidence)}</div>'
+            evidence_html = _evidence_html(answer.evidence, "Closest in the articles" if answer.refused else "Evidence")
+            return f'<div class="nr-answer">{_cited(answer.text)}{evidence_html}</div>'
         lead, points, missing = answer.lead, answer.points, answer.not_given
     if evidence:
         said = f'<p class="nr-lead">{_cited(lead)}</p>' if lead else CHECKING
@@ -39,12 +40,13 @@ def answer_html(answer: Answer | None, lead: str = "", points: Sequence[KeyPoint
     return f'<div class="nr-answer">{"".join(parts)}</div>'
 
 
-def _evidence_html(evidence: Sequence[KeyPoint]) -> str:
-    """A quiz answer's evidence: the sentences most likely to state it, quoted and cited, marked as evidence."""
+def _evidence_html(evidence: Sequence[KeyPoint], heading: str = "Evidence") -> str:
+    """A quiz answer's evidence: the sentences most likely to state it, quoted and cited, marked as evidence (under a
+    refusal, as the closest the articles come)."""
     if not evidence:
         return ""
     items = "".join(f'<li>{_cited(point_line(p).removeprefix("• "))}</li>' for p in evidence)
-    return f'<div class="nr-points-head">Evidence</div><ul class="nr-points nr-evidence">{items}</ul>'
+    return f'<div class="nr-points-head">{heading}</div><ul class="nr-points nr-evidence">{items}</ul>'
 
 
 def briefing_answer_html(answer: Answer) -> str:

@@ -339,3 +339,6 @@ def test_a_quiz_answers_evidence_shows_first_marked_as_evidence_then_under_the_a
                     short_answer="Russia", form="quiz", evidence=(point,))
     final = answer_html(answer)
     assert CHECKING not in final and final.index("Russia <a") < final.index("Evidence")
+    refused = replace(answer, text="The articles do not give an answer to “Where did Assad flee?”.", refused=True,
+                      short_answer="")
+    assert "Closest in the articles" in answer_html(refused) and ">Evidence<" not in answer_html(refused)
