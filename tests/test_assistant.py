@@ -103,6 +103,17 @@ def test_an_invented_number_is_never_yielded_not_even_while_the_model_writes(see
     assert "500" not in events[-1].text and events[-1].lead == shown
 
 
+def read_while_writing(assistant, model, question, seen):
+    """The events of one answer, telling the scripted model the reader has had text once an event of type ``seen``
+    arrives (it waits for that after ``wait_after`` pieces)."""
+    events = []
+    for event in assistant.stream(question):
+        events.append(event)
+        if isinstance(event, seen):
+            model.reader_had_text.set()
+    return events
+
+
 def first_point(assistant, question):
     """The first key point's sentence (the extractive answer has the same points as a model's)."""
     return assistant.ask(question).points[0].text.split("\n")[-1]
@@ -112,12 +123,7 @@ def test_the_key_points_and_each_checked_sentence_reach_the_reader_while_the_mod
     stated = first_point(seeded, "Summarize the situation in Syria.")
     model = ScriptedModel(pieces=[f"{stated} [1]", " Syria", " is in conflict [1]."],
                           wait_after=2, reader_had_text=threading.Event(), waited=[])
-    assistant = with_model(seeded, model)
-    events = []
-    for event in assistant.stream("Summarize the situation in Syria."):
-        events.append(event)
-        if isinstance(event, str):
-            model.reader_had_text.set()
+    events = read_while_writing(with_model(seeded, model), model, "Summarize the situation in Syria.", str)
     assert model.waited == [True]  # the reader had the first sentence before the model wrote the rest
     assert [type(e).__name__ for e in events] == ["Retrieved", "KeyPoints", "str", "str", "Answer"]
     assert events[-1].lead == f"{stated[:-1]} [1]{stated[-1]} Syria is in conflict [1]."
@@ -182,12 +188,7 @@ def test_settings_reach_the_assistant(tmp_path):
 
 def test_a_quiz_answer_shows_its_evidence_before_the_model_writes_and_keeps_its_numbers(seeded):
     model = ScriptedModel(pieces=["Russia", " [1]"], wait_after=0, reader_had_text=threading.Event(), waited=[])
-    assistant = with_model(seeded, model)
-    events = []
-    for event in assistant.stream("Where did Assad and his family flee?"):
-        events.append(event)
-        if isinstance(event, KeyPoints):
-            model.reader_had_text.set()
+    events = read_while_writing(with_model(seeded, model), model, "Where did Assad and his family flee?", KeyPoints)
     assert model.waited == [True]  # the evidence reached the reader before the model wrote a word
     assert [type(e).__name__ for e in events] == ["Retrieved", "KeyPoints", "str", "Answer"]
     shown, answer = events[1], events[-1]
