@@ -23,7 +23,7 @@ from rag.answering.evidence import stating_sentence
 from rag.answering.grounding import check_answer
 from rag.answering.on_topic import phrase_answers, reading_answers
 from rag.answering.prompts import answer_messages, as_shown
-from rag.answering.refusal import refusal
+from rag.answering.refusal import not_given, refusal
 from rag.answering.replies import is_no_answer, lead_phrase
 from rag.question import QUIZ
 from rag.types import Answer, Citation, KeyPoint, Passage
@@ -48,20 +48,22 @@ class QuizAnswerer:
 
     def read(self, question: str, passages: Sequence[Passage]) -> Reading:
         """The windows the model reads, one source per article, the evidence's articles first; the evidence as
-        points citing them."""
+        points citing them; and, when the reading does not address the question, what the articles do not give."""
         windows = self.focus(question, passages)
         chosen = self.evidence(question, windows)
         first = list(dict.fromkeys(p.article_id for p in chosen))
         sources = sorted(by_article(windows), key=lambda p: first.index(p.article_id) if p.article_id in first
                          else len(first))  # stable: the others keep the focuser's order
         numbers = {p.article_id: n for n, p in enumerate(sources, start=1)}
-        return Reading(tuple(sources), tuple(KeyPoint(numbers[p.article_id], p) for p in chosen))
+        evidence = tuple(KeyPoint(numbers[p.article_id], p) for p in chosen)
+        unaddressed = not reading_answers(question, evidence, [p.text for p in sources])
+        return Reading(tuple(sources), evidence, not_given(question, sources) if unaddressed else "")
 
     def writer(self, reading: Reading) -> Runnable | None:
         """The prompt, the model, its text; None (no model asked, the answer is "not given") when not even the best
         evidence sentence addresses the question. The model gets the standalone form of the question (``query``): a
         small model answers "Where did Assad flee?" better than "Where did he flee?" plus a conversation."""
-        if not reading_answers(reading.points):
+        if reading.missing:
             return None
         return RunnableLambda(lambda x: answer_messages(x["query"], x["reading"].sources)) | self.model | \
             StrOutputParser()
@@ -96,7 +98,7 @@ class QuizAnswerer:
             sentence, number = stated
             if _UNSTATED.search(sentence):  # "the price has not yet been announced (… costs $9.99 …)": not an answer
                 return refusal(question, passages, mode, self.form)
-            if not phrase_answers(phrase, sentence, evidence):  # true of another question, not this one
+            if not phrase_answers(question, phrase, sentence, evidence):  # true of another question, not this one
                 return refusal(question, passages, mode, self.form)
         quote = f" — {quoted(stated[0])} [{stated[1]}]" if stated else ""
         return replace(cite(question, checked.text + quote, passages, mode), short_answer=phrase, form=self.form)
