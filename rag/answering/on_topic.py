@@ -31,6 +31,7 @@ from rag.types import KeyPoint
 RELEVANT = 0.0  # the best evidence sentence's logit below which the reading does not address the question
 SURE = 2.0  # at or above it, a phrase may come from beyond the two evidence sentences
 SHORT = 6  # words: a question this short scores low with the cross-encoder even when answered ("When does the N7 run?")
+_PERSON_BACK = re.compile(r"\b(?:he|she|they|him|her|them|his|hers|their|theirs)\b", re.IGNORECASE)
 _OPTION = re.compile(r"(?:^|[\s(])[A-Da-d][.)]\s+\S")  # "A. Twitter", "(b) Instagram"
 _OPTION_START = re.compile(r"^\(?[A-Da-d][.)]\s")
 
@@ -42,10 +43,14 @@ def best_score(evidence: Sequence[KeyPoint]) -> float | None:
 
 
 def named_in(question: str, texts: Sequence[str]) -> bool:
-    """Whether a short question's names or codes ("N7", "Ilse Varga") are in the texts: such a question is on topic
-    whatever the cross-encoder makes of it, as retrieval's relevance floor treats it (``names_found``)."""
+    """Whether a short question names something ("N7", "Ilse Varga") that the texts hold: such a question is on
+    topic whatever the cross-encoder makes of it, as retrieval's relevance floor treats it (``names_found``). The
+    cross-encoder scores short questions so low that its evidence says little: their phrase is judged by the
+    grounding check alone (``texts`` empty: only whether the question is short and names something)."""
+    if _PERSON_BACK.search(question):  # "What did she make?": read with the conversation, which the cross-encoder lacks
+        return True
     named = named_words(question) if len(question.split()) <= SHORT else set()
-    return bool(named) and any(named & set(re.findall(r"[\w-]+", t.lower())) for t in texts)
+    return bool(named) and (not texts or any(named & set(re.findall(r"[\w-]+", t.lower())) for t in texts))
 
 
 def reading_answers(question: str, evidence: Sequence[KeyPoint], read: Sequence[str]) -> bool:
@@ -64,7 +69,7 @@ def phrase_answers(question: str, phrase: str, sentence: str, evidence: Sequence
     if _OPTION_START.match(phrase) or is_choice_list(sentence):
         return False
     best = best_score(evidence)
-    if best is None or best >= SURE or named_in(question, [sentence]):
+    if best is None or best >= SURE or named_in(question, []):
         return True
     wanted = f" {fold(phrase)} "
     return any(wanted in f" {fold(p.text)} " for p in evidence)

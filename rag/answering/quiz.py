@@ -21,7 +21,7 @@ from rag.answering.answerer import Reading
 from rag.answering.citations import MARKERS, by_article, cite, quoted
 from rag.answering.evidence import stating_sentence
 from rag.answering.grounding import check_answer
-from rag.answering.on_topic import phrase_answers, reading_answers
+from rag.answering.on_topic import RELEVANT, phrase_answers, reading_answers
 from rag.answering.prompts import answer_messages, as_shown
 from rag.answering.refusal import not_given, refusal
 from rag.answering.replies import is_no_answer, lead_phrase
@@ -51,7 +51,8 @@ class QuizAnswerer:
         points citing them; and, when the reading does not address the question, what the articles do not give."""
         windows = self.focus(question, passages)
         chosen = self.evidence(question, windows)
-        first = list(dict.fromkeys(p.article_id for p in chosen))
+        relevant = [p for p in chosen if (p.rerank_score or 0.0) >= RELEVANT]  # weak evidence keeps the focuser's order
+        first = list(dict.fromkeys(p.article_id for p in relevant))
         sources = sorted(by_article(windows), key=lambda p: first.index(p.article_id) if p.article_id in first
                          else len(first))  # stable: the others keep the focuser's order
         numbers = {p.article_id: n for n, p in enumerate(sources, start=1)}
