@@ -46,7 +46,7 @@ def _evidence_html(evidence: Sequence[KeyPoint], heading: str = "Evidence") -> s
     if not evidence:
         return ""
     items = "".join(f'<li>{_cited(point_line(p).removeprefix("• "))}</li>' for p in evidence)
-    return f'<div class="nr-points-head">{heading}</div><ul class="nr-points nr-evidence">{items}</ul>'
+    return f'<div class="nr-points-head">{heading}</div><ul class="nr-evidence">{items}</ul>'
 
 
 def briefing_answer_html(answer: Answer) -> str:

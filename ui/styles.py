@@ -26,8 +26,8 @@ CSS = """
 .nr-passage mark {background: #fde68a; color: inherit; padding: 0 1px}
 .nr-empty, .nr-status {opacity: 0.75; padding: 6px 0}
 .nr-answer p {margin: 0 0 8px 0} .nr-missing {font-weight: 600} .nr-writing {opacity: 0.6; font-style: italic}
-.nr-points-head {font-weight: 600; margin-top: 4px} .nr-points {margin: 4px 0 0 0; padding-left: 18px}
-.nr-points li {margin-bottom: 4px} a.nr-cite {text-decoration: none; font-weight: 600}
+.nr-points-head {font-weight: 600; margin-top: 4px} .nr-points, .nr-evidence {margin: 4px 0 0 0; padding-left: 18px}
+.nr-points li, .nr-evidence li {margin-bottom: 4px} a.nr-cite {text-decoration: none; font-weight: 600}
 .nr-card.nr-flash {outline: 2px solid var(--color-accent)}
 .nr-group {border-left: 3px solid var(--color-accent); padding-left: 8px; margin-bottom: 12px}
 .nr-group-head {margin-bottom: 6px} .nr-group-title {font-weight: 600}
