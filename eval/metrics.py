@@ -12,10 +12,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from eval.dataset import Dataset, Question
-from eval.losses import LossTable
+from eval.losses import LossTable, read
 from eval.results import DATE_USES, QuestionResult
 from eval.scoring import (
-    answer_rank,
     citation_precision,
     exact_match,
     hit_at,
@@ -134,10 +133,6 @@ def _recall(k: int) -> Score:
     return _with_answer(lambda r: hit_at(r.answer_rank, k))
 
 
-def _context_recall(r: QuestionResult) -> float:
-    return float(answer_rank([r.context], r.question.answer or "") is not None)
-
-
 def _cited_gold(r: QuestionResult) -> float | None:
     return citation_precision(r.cited_urls, r.question.gold_urls)
 
@@ -166,7 +161,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("answers", "em", "EM", RATE, True, _quiz(_against_gold(exact_match)), versus_gold=exact_match, short="EM"),
     Metric("answers", "f1", "F1", RATE, True, _quiz(_against_gold(token_f1)), versus_gold=token_f1, short="F1"),
     Metric("answers", "context_recall", "context recall (gold answer in the passages the answerer read)", RATE, True,
-           _quiz(_with_answer(_context_recall))),
+           _quiz(_with_answer(lambda r: float(read(r))))),
     Metric("answers", "refusal_rate", "refusal rate", RATE, None, _quiz(lambda r: float(r.refused)),
            short="refusals"),
     Metric("answers", "citation_precision", "citation precision (cited sources that are gold articles)", RATE, True,

@@ -12,8 +12,9 @@ where it rates a pair as likely relevant as not. So:
   relevant (``SURE``) so the rest of the reading is about the question too; a phrase from a list of choices ("A.
   Twitter B. Instagram … D. iPhone"), or an option itself, answers nothing.
 
-A short question whose names or codes the text holds ("When does the N7 run?") passes both, as it passes
-retrieval's relevance floor: the cross-encoder scores such questions low even when they are answered.
+A short question naming something ("When does the N7 run?") passes both when the reading holds the name, as it
+passes retrieval's relevance floor, and so does a follow-up pointing back at a person ("What did she make?"): the
+cross-encoder scores such questions low even when they are answered, so the grounding check alone judges them.
 
 Measured on the dev quiz set (docs/how-it-works.md, "Right or not given"): each rule alone, and these floors, were
 chosen from a curve of right answers lost against wrong ones turned into "not given".
